@@ -1,0 +1,164 @@
+import { resolveAttribute } from './attribute.js';
+import type { SegmentScope } from './clause.js';
+import type { CompiledFlag } from './flag.js';
+import type { ErrorKind, Evaluation, FlagType, JsonValue } from './model.js';
+import { serve } from './rollout.js';
+import { type CompiledSegment, segmentContains } from './segment.js';
+
+/** Prerequisite chains and nested segments deeper than this are treated as cycles (§3). */
+export const MAX_DEPTH = 64;
+
+/** A flag that failed to compile: evaluations of it report MALFORMED_FLAG. */
+export interface MalformedFlag {
+  readonly key: string;
+  readonly malformed: string;
+}
+
+/** What an evaluator looks flags and segments up in. */
+export interface Registry {
+  readonly flags: ReadonlyMap<string, CompiledFlag | MalformedFlag>;
+  readonly segments: ReadonlyMap<string, CompiledSegment | MalformedFlag>;
+}
+
+// Internal outcomes that the public entry turns into ERROR results with the caller's default.
+const MALFORMED: Evaluation = Object.freeze({
+  value: null,
+  variation: undefined,
+  reason: Object.freeze({ kind: 'ERROR', errorKind: 'MALFORMED_FLAG' }),
+  flagVersion: undefined,
+}) as Evaluation;
+const NO_BUCKET: Evaluation = Object.freeze({
+  value: null,
+  variation: undefined,
+  reason: Object.freeze({ kind: 'ERROR', errorKind: 'TARGETING_KEY_MISSING' }),
+  flagVersion: undefined,
+}) as Evaluation;
+
+function isCompiled<T extends object>(x: T | MalformedFlag | undefined): x is T {
+  return x !== undefined && !('malformed' in x);
+}
+
+/**
+ * Evaluates flags of one registry. It keeps the stack of flags and segments being evaluated to
+ * detect cycles without recursion limits of the host, and reuses it across calls, so an
+ * evaluation allocates nothing unless it errors.
+ */
+export function createEvaluator(registry: Registry) {
+  const stack: object[] = [];
+  let depth = 0;
+  let cycle = false;
+  let contextKey: string | undefined;
+
+  function enter(node: object): boolean {
+    if (depth >= MAX_DEPTH) {
+      cycle = true;
+      return false;
+    }
+    for (let i = 0; i < depth; i++) {
+      if (stack[i] === node) {
+        cycle = true;
+        return false;
+      }
+    }
+    stack[depth++] = node;
+    return true;
+  }
+
+  const scope: SegmentScope = {
+    inAnySegment(keys, context) {
+      for (let i = 0; i < keys.length; i++) {
+        const seg = registry.segments.get(keys[i]!);
+        if (!isCompiled(seg)) continue;
+        if (!enter(seg)) return false;
+        const hit = segmentContains(seg, context, contextKey, scope);
+        depth--;
+        if (hit) return true;
+      }
+      return false;
+    },
+  };
+
+  // Hot path: steps 3–7 of §3; written for speed.
+  function evaluateFlag(flag: CompiledFlag, context: object): Evaluation {
+    if (!flag.on) return flag.off;
+    if (!enter(flag)) return MALFORMED;
+    const result = evaluateOn(flag, context);
+    depth--;
+    return result;
+  }
+
+  function evaluateOn(flag: CompiledFlag, context: object): Evaluation {
+    const prereqs = flag.prerequisites;
+    for (let i = 0; i < prereqs.length; i++) {
+      const p = prereqs[i]!;
+      const pf = registry.flags.get(p.key);
+      if (!isCompiled(pf)) return p.failed;
+      const r = evaluateFlag(pf, context);
+      if (cycle) return MALFORMED;
+      const kind = r.reason.kind;
+      if (r.variation !== p.variation || (kind !== 'FALLTHROUGH' && kind !== 'RULE_MATCH' && kind !== 'TARGET_MATCH')) {
+        return p.failed;
+      }
+    }
+    if (contextKey !== undefined && flag.targets.size > 0) {
+      const hit = flag.targets.get(contextKey);
+      if (hit !== undefined) return hit;
+    }
+    const rules = flag.rules;
+    rules: for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      const clauses = rule.clauses;
+      for (let j = 0; j < clauses.length; j++) if (!clauses[j]!(context, scope)) continue rules;
+      if (cycle) return MALFORMED;
+      const r = serve(rule.serve, context);
+      if (r !== undefined) return r;
+    }
+    if (cycle) return MALFORMED;
+    return serve(flag.fallthrough, context) ?? NO_BUCKET;
+  }
+
+  function error(errorKind: ErrorKind, defaultValue: JsonValue, flagVersion?: number, message?: string): Evaluation {
+    const reason = message === undefined ? { kind: 'ERROR' as const, errorKind } : { kind: 'ERROR' as const, errorKind, message };
+    return { value: defaultValue, variation: undefined, reason, flagVersion };
+  }
+
+  /**
+   * Evaluates `flagKey` for `context` (docs/evaluation.md §3). Never throws. On ERROR the result
+   * carries `defaultValue`. With `type`, a flag of another declared type is WRONG_TYPE.
+   */
+  return function evaluate(flagKey: string, context: unknown, defaultValue: JsonValue, type?: FlagType): Evaluation {
+    if (typeof context !== 'object' || context === null || Array.isArray(context)) {
+      return error('INVALID_CONTEXT', defaultValue, undefined, 'the context must be an object');
+    }
+    let key: unknown;
+    try {
+      key = resolveAttribute(context, 'key');
+    } catch (e) {
+      return error('EXCEPTION', defaultValue, undefined, String(e));
+    }
+    if (key !== undefined && typeof key !== 'string') {
+      return error('INVALID_CONTEXT', defaultValue, undefined, 'the context key must be a string');
+    }
+    const entry = registry.flags.get(flagKey);
+    if (entry === undefined) return error('FLAG_NOT_FOUND', defaultValue, undefined, `no flag "${flagKey}"`);
+    if (!isCompiled(entry)) return error('MALFORMED_FLAG', defaultValue, undefined, entry.malformed);
+    if (type !== undefined && entry.type !== type) {
+      return error('WRONG_TYPE', defaultValue, entry.version, `flag "${flagKey}" is ${entry.type}, not ${type}`);
+    }
+    contextKey = key;
+    depth = 0;
+    cycle = false;
+    let result: Evaluation;
+    try {
+      result = evaluateFlag(entry, context);
+    } catch (e) {
+      // Only a hostile context (a throwing getter or proxy) gets here.
+      return error('EXCEPTION', defaultValue, entry.version, String(e));
+    }
+    if (cycle) return error('MALFORMED_FLAG', defaultValue, entry.version, 'prerequisite or segment cycle (or deeper than 64)');
+    if (result === NO_BUCKET) {
+      return error('TARGETING_KEY_MISSING', defaultValue, entry.version, 'the rollout attribute is missing or not a string or integer');
+    }
+    return result;
+  };
+}

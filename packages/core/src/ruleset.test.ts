@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import type { Flag } from './model.js';
+import { createRuleset } from './ruleset.js';
+
+const boolFlag = (over: Partial<Flag> = {}): Flag => ({
+  key: 'checkout',
+  version: 3,
+  type: 'boolean',
+  on: true,
+  variations: [true, false],
+  offVariation: 1,
+  rules: [
+    {
+      id: 'eu',
+      clauses: [{ attribute: 'country', op: 'in', values: ['DE', 'FR', 'NL'] }],
+      serve: { rollout: { variations: [{ variation: 0, weight: 30_000 }, { variation: 1, weight: 70_000 }] } },
+    },
+  ],
+  fallthrough: { variation: 1 },
+  salt: 's1',
+  ...over,
+});
+
+describe('createRuleset', () => {
+  it('returns the same frozen result object for repeated evaluations (nothing allocated)', () => {
+    const rules = createRuleset({ flags: [boolFlag()] });
+    const ctx = { key: 'user-1', country: 'US' };
+    const a = rules.evaluate('checkout', ctx, false, 'boolean');
+    expect(a).toBe(rules.evaluate('checkout', ctx, false, 'boolean'));
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(Object.isFrozen(a.reason)).toBe(true);
+    expect(a).toEqual({ value: false, variation: 1, reason: { kind: 'FALLTHROUGH', inRollout: false }, flagVersion: 3 });
+  });
+
+  it('freezes copies of JSON variations and leaves the caller’s flag mutable', () => {
+    const flag: Flag = { ...boolFlag(), type: 'json', variations: [{ a: [1] }, { b: 2 }], rules: [] };
+    const rules = createRuleset({ flags: [flag] });
+    const r = rules.evaluate('checkout', { key: 'k' });
+    expect(r.value).toEqual({ b: 2 });
+    expect(Object.isFrozen(r.value)).toBe(true);
+    expect(Object.isFrozen(flag.variations[1])).toBe(false);
+  });
+
+  it('reports compile problems with the path and evaluates such a flag to MALFORMED_FLAG', () => {
+    const bad = boolFlag({
+      rules: [{ id: 'r', clauses: [{ attribute: 'v', op: 'semverGt', values: ['1.x'] }], serve: { variation: 0 } }],
+    });
+    const rules = createRuleset({ flags: [bad, { nonsense: true }] });
+    expect(rules.problems()).toEqual([
+      { kind: 'flag', key: undefined, path: 'key', message: 'key: must be a string' },
+      {
+        kind: 'flag',
+        key: 'checkout',
+        path: 'rules[0].clauses[0].values[0]',
+        message: 'rules[0].clauses[0].values[0]: invalid semantic version "1.x"',
+      },
+    ]);
+    const r = rules.evaluate('checkout', { key: 'u' }, true, 'boolean');
+    expect(r.value).toBe(true);
+    expect(r.variation).toBeUndefined();
+    expect(r.reason).toMatchObject({ kind: 'ERROR', errorKind: 'MALFORMED_FLAG' });
+  });
+
+  it('replaces and deletes flags and segments', () => {
+    const rules = createRuleset({ flags: [boolFlag({ on: false })] });
+    expect(rules.evaluate('checkout', { key: 'u' }).reason.kind).toBe('OFF');
+    expect(rules.setFlag(boolFlag({ on: true, rules: [] }))).toBeUndefined();
+    expect(rules.evaluate('checkout', { key: 'u' }).reason.kind).toBe('FALLTHROUGH');
+    expect(rules.getFlag('checkout')?.on).toBe(true);
+    rules.deleteFlag('checkout');
+    expect(rules.evaluate('checkout', { key: 'u' }).reason).toMatchObject({ errorKind: 'FLAG_NOT_FOUND' });
+    expect(rules.flagKeys()).toEqual([]);
+
+    rules.setFlag(
+      boolFlag({
+        rules: [
+          { id: 'beta', clauses: [{ attribute: 'key', op: 'segmentMatch', values: ['beta'] }], serve: { variation: 0 } },
+        ],
+      }),
+    );
+    expect(rules.evaluate('checkout', { key: 'ann' }).value).toBe(false);
+    rules.setSegment({ key: 'beta', version: 1, included: ['ann'] });
+    expect(rules.evaluate('checkout', { key: 'ann' }).value).toBe(true);
+    expect(rules.getSegment('beta')?.included).toEqual(['ann']);
+    rules.deleteSegment('beta');
+    expect(rules.evaluate('checkout', { key: 'ann' }).value).toBe(false);
+  });
+
+  it('never overflows the stack on a 10,000-flag prerequisite chain', () => {
+    const flags: Flag[] = Array.from({ length: 10_000 }, (_, i) =>
+      boolFlag({ key: `f${i}`, rules: [], fallthrough: { variation: 0 }, prerequisites: i < 9_999 ? [{ key: `f${i + 1}`, variation: 0 }] : [] }),
+    );
+    const rules = createRuleset({ flags });
+    expect(rules.evaluate('f0', { key: 'u' }, false).reason).toMatchObject({ kind: 'ERROR', errorKind: 'MALFORMED_FLAG' });
+    // 64 levels are allowed.
+    expect(rules.evaluate('f9936', { key: 'u' }, false).reason).toEqual({ kind: 'FALLTHROUGH', inRollout: false });
+    expect(rules.evaluate('f9935', { key: 'u' }, false).reason).toMatchObject({ kind: 'ERROR' });
+  });
+
+  it('turns a throwing context getter into an EXCEPTION error instead of throwing', () => {
+    const rules = createRuleset({ flags: [boolFlag()] });
+    const hostile = {
+      key: 'u',
+      get country(): string {
+        throw new Error('boom');
+      },
+    };
+    const r = rules.evaluate('checkout', hostile, true, 'boolean');
+    expect(r.value).toBe(true);
+    expect(r.reason).toMatchObject({ kind: 'ERROR', errorKind: 'EXCEPTION' });
+    // The evaluator recovers: the next evaluation is normal.
+    expect(rules.evaluate('checkout', { key: 'u', country: 'US' }).reason.kind).toBe('FALLTHROUGH');
+  });
+
+  it('ignores inherited members of the context', () => {
+    const rules = createRuleset({
+      flags: [boolFlag({ rules: [{ id: 'r', clauses: [{ attribute: 'toString', op: 'exists', values: [] }], serve: { variation: 0 } }] })],
+    });
+    expect(rules.evaluate('checkout', { key: 'u' }).value).toBe(false);
+    expect(rules.evaluate('checkout', { key: 'u', toString: 'x' }).value).toBe(true);
+  });
+});

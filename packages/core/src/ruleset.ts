@@ -1,0 +1,109 @@
+import { type CompiledFlag, compileFlag } from './flag.js';
+import { CompileError } from './compile-error.js';
+import { createEvaluator, type MalformedFlag } from './evaluator.js';
+import type { Evaluation, Flag, FlagType, JsonValue, Segment } from './model.js';
+import { type CompiledSegment, compileSegment } from './segment.js';
+
+/** A flag or segment that failed to compile. */
+export interface CompileProblem {
+  kind: 'flag' | 'segment';
+  /** The key, when the input had a usable one. */
+  key: string | undefined;
+  /** JSON path of the offending member within the flag or segment. */
+  path: string;
+  message: string;
+}
+
+/** The flags and segments of one environment, compiled and ready to evaluate. */
+export interface Ruleset {
+  /**
+   * Evaluates a flag for a context. Never throws. On ERROR the result's value is `defaultValue`
+   * (default `null`). With `type`, a flag declared with another type is a WRONG_TYPE error.
+   * Successful results are shared and frozen.
+   */
+  evaluate(flagKey: string, context: unknown, defaultValue?: JsonValue, type?: FlagType): Evaluation;
+  /** Adds or replaces a flag; returns the problem when it does not compile (it then evaluates to MALFORMED_FLAG). */
+  setFlag(flag: unknown): CompileProblem | undefined;
+  deleteFlag(key: string): void;
+  /** Adds or replaces a segment; returns the problem when it does not compile (it then contains no one). */
+  setSegment(segment: unknown): CompileProblem | undefined;
+  deleteSegment(key: string): void;
+  /** The flag as given, when it compiled. */
+  getFlag(key: string): Flag | undefined;
+  getSegment(key: string): Segment | undefined;
+  /** Keys of every flag, including malformed ones. */
+  flagKeys(): string[];
+  /** Every flag or segment that failed to compile. */
+  problems(): CompileProblem[];
+}
+
+/** A map entry for a flag or segment that did not compile. */
+interface MalformedEntry extends MalformedFlag {
+  readonly problem: CompileProblem;
+}
+
+function problemOf(kind: 'flag' | 'segment', input: unknown, e: unknown): CompileProblem {
+  const raw = (input as { key?: unknown } | null)?.key;
+  const key = typeof raw === 'string' && raw !== '' ? raw : undefined;
+  if (e instanceof CompileError) return { kind, key, path: e.path, message: e.message };
+  return { kind, key, path: '', message: String(e) };
+}
+
+/**
+ * Compiles flags and segments into a {@link Ruleset}. Malformed entries do not stop the others:
+ * they are reported by `problems()` and evaluate to MALFORMED_FLAG.
+ *
+ * @example
+ * const rules = createRuleset({ flags: snapshot.flags, segments: snapshot.segments });
+ * const { value, reason } = rules.evaluate('new-checkout', { key: 'user-42', country: 'DE' }, false, 'boolean');
+ */
+export function createRuleset(init: { flags?: readonly unknown[]; segments?: readonly unknown[] } = {}): Ruleset {
+  const flags = new Map<string, CompiledFlag | MalformedEntry>();
+  const segments = new Map<string, CompiledSegment | MalformedEntry>();
+  const unkeyed: CompileProblem[] = [];
+  const evaluate = createEvaluator({ flags, segments });
+
+  function set<T extends { key: string }>(
+    kind: 'flag' | 'segment',
+    map: Map<string, T | MalformedEntry>,
+    compile: (raw: unknown) => T,
+    input: unknown,
+  ): CompileProblem | undefined {
+    try {
+      const compiled = compile(input);
+      map.set(compiled.key, compiled);
+      return undefined;
+    } catch (e) {
+      const problem = problemOf(kind, input, e);
+      if (problem.key === undefined) unkeyed.push(problem);
+      else map.set(problem.key, { key: problem.key, malformed: problem.message, problem });
+      return problem;
+    }
+  }
+
+  const ruleset: Ruleset = {
+    evaluate: (flagKey, context, defaultValue = null, type) => evaluate(flagKey, context, defaultValue, type),
+    setFlag: (flag) => set('flag', flags, compileFlag, flag),
+    deleteFlag: (key) => void flags.delete(key),
+    setSegment: (segment) => set('segment', segments, compileSegment, segment),
+    deleteSegment: (key) => void segments.delete(key),
+    getFlag: (key) => {
+      const f = flags.get(key);
+      return f !== undefined && 'source' in f ? f.source : undefined;
+    },
+    getSegment: (key) => {
+      const s = segments.get(key);
+      return s !== undefined && 'source' in s ? s.source : undefined;
+    },
+    flagKeys: () => [...flags.keys()],
+    problems: () => {
+      const out = [...unkeyed];
+      for (const v of flags.values()) if ('problem' in v) out.push(v.problem);
+      for (const v of segments.values()) if ('problem' in v) out.push(v.problem);
+      return out;
+    },
+  };
+  for (const s of init.segments ?? []) ruleset.setSegment(s);
+  for (const f of init.flags ?? []) ruleset.setFlag(f);
+  return ruleset;
+}
