@@ -7,13 +7,17 @@ import { fail } from './compile-error.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** A compiled attribute reference: a top-level name, or the steps of a pointer. */
-export type AttributeRef = string | readonly string[];
+/**
+ * A compiled attribute reference: a top-level name, or the steps of a pointer. Names that
+ * Object.prototype also has (`constructor`, `toString`, `__proto__`…) are marked so that only
+ * those pay for an own-member check.
+ */
+export type AttributeRef = string | { readonly inherited: string } | readonly string[];
 
 /** Compiles an attribute reference; throws CompileError naming `path` when it is invalid. */
 export function compileAttributeRef(ref: string, path: string): AttributeRef {
   if (ref === '') fail(path, 'must not be empty');
-  if (ref[0] !== '/') return ref;
+  if (ref[0] !== '/') return ref in Object.prototype ? { inherited: ref } : ref;
   return ref
     .slice(1)
     .split('/')
@@ -24,12 +28,20 @@ export function compileAttributeRef(ref: string, path: string): AttributeRef {
 }
 
 // Hot path: resolves an attribute on a context; written for speed.
-/** The attribute's value, or undefined when it is missing (absent, inherited or behind a non-object). */
+/**
+ * The attribute's value, or undefined when it is missing (absent, inherited from Object.prototype,
+ * or behind a non-object).
+ */
 export function resolveAttribute(context: object, ref: AttributeRef): unknown {
-  if (typeof ref === 'string') {
-    const v = (context as Record<string, unknown>)[ref];
-    return v !== undefined && hasOwn.call(context, ref) ? v : undefined;
+  if (typeof ref === 'string') return (context as Record<string, unknown>)[ref];
+  if (!Array.isArray(ref)) {
+    const name = (ref as { inherited: string }).inherited;
+    return hasOwn.call(context, name) ? (context as Record<string, unknown>)[name] : undefined;
   }
+  return resolvePointer(context, ref);
+}
+
+function resolvePointer(context: object, ref: readonly string[]): unknown {
   let cur: unknown = context;
   for (let i = 0; i < ref.length; i++) {
     if (typeof cur !== 'object' || cur === null) return undefined;

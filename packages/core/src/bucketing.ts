@@ -50,6 +50,21 @@ function pushString(s: string): void {
   const n = s.length;
   slen += n;
   for (let i = 0; i < n; i++) {
+    // Whole blocks of four ASCII characters at a time: the common case for keys and ids.
+    while (sn === 0 && i + 3 < n) {
+      const a = s.charCodeAt(i);
+      const b = s.charCodeAt(i + 1);
+      const c = s.charCodeAt(i + 2);
+      const d = s.charCodeAt(i + 3);
+      if ((a | b | c | d) >= 0x80) break;
+      let k = Math.imul(a | (b << 8) | (c << 16) | (d << 24), C1);
+      k = (k << 15) | (k >>> 17);
+      sh ^= Math.imul(k, C2);
+      sh = (sh << 13) | (sh >>> 19);
+      sh = (Math.imul(sh, 5) + 0xe6546b64) | 0;
+      i += 4;
+    }
+    if (i >= n) break;
     let c = s.charCodeAt(i);
     if (c < 0x80) {
       pushByte(c);

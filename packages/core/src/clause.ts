@@ -12,11 +12,30 @@ export interface SegmentScope {
   inAnySegment(keys: readonly string[], context: object): boolean;
 }
 
-/** A compiled clause. Never throws for any context. */
-export type Matcher = (context: object, scope: SegmentScope) => boolean;
-
 /** Tests one non-null, non-array attribute value against the clause's values. */
 type Predicate = (value: unknown) => boolean;
+
+// Clause kinds. `IN_STRINGS` is the common "attribute is one of a few strings" case, matched
+// inline without a predicate call.
+const IN_STRINGS = 0;
+const PREDICATE = 1;
+const EXISTS = 2;
+const SEGMENT = 3;
+
+/**
+ * A compiled clause. Every clause has the same object shape so the evaluator's call sites stay
+ * monomorphic.
+ */
+export interface CompiledClause {
+  readonly kind: number;
+  readonly ref: AttributeRef;
+  readonly negate: boolean;
+  /** IN_STRINGS: the values; SEGMENT: the segment keys. */
+  readonly list: readonly string[];
+  readonly test: Predicate;
+}
+
+const never: Predicate = () => false;
 
 const OPERATORS: ReadonlySet<string> = new Set<Operator>([
   'in',
@@ -41,7 +60,7 @@ const OPERATORS: ReadonlySet<string> = new Set<Operator>([
 ]);
 
 /** Compiles a clause, validating it; throws CompileError naming `path`. */
-export function compileClause(raw: unknown, path: string): Matcher {
+export function compileClause(raw: unknown, path: string): CompiledClause {
   const c = readObject(raw, path);
   const attribute = readString(c.attribute, `${path}.attribute`, true);
   const op = readString(c.op, `${path}.op`, true);
@@ -54,37 +73,48 @@ export function compileClause(raw: unknown, path: string): Matcher {
 
   if (op === 'segmentMatch') {
     const keys = values.map((v, i) => readString(v, `${vpath}[${i}]`, true));
-    return (context, scope) => scope.inAnySegment(keys, context) !== negate;
+    return { kind: SEGMENT, ref, negate, list: keys, test: never };
   }
-  if (op === 'exists') {
-    return (context) => {
-      const v = resolveAttribute(context, ref);
-      return (v !== undefined && v !== null) !== negate;
-    };
+  if (op === 'exists') return { kind: EXISTS, ref, negate, list: [], test: never };
+  // A few case-sensitive strings are faster to scan than to hash.
+  if (op === 'in' && !caseInsensitive && values.length <= 8 && values.every((v) => typeof v === 'string')) {
+    return { kind: IN_STRINGS, ref, negate, list: values as string[], test: never };
   }
-  return attributeMatcher(ref, predicate(op as Operator, values, vpath, caseInsensitive), negate);
+  return { kind: PREDICATE, ref, negate, list: [], test: predicate(op as Operator, values, vpath, caseInsensitive) };
 }
 
-// Hot path: the shape every attribute clause shares; written for speed.
-function attributeMatcher(ref: AttributeRef, test: Predicate, negate: boolean): Matcher {
-  return (context) => {
-    const v = resolveAttribute(context, ref);
-    let raw = false;
-    if (v !== undefined && v !== null) {
-      if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) {
-          const item: unknown = v[i];
-          if (item !== undefined && item !== null && test(item)) {
-            raw = true;
-            break;
-          }
+// Hot path: one attribute value against an IN_STRINGS or PREDICATE clause; written for speed.
+function valueMatches(c: CompiledClause, v: unknown): boolean {
+  if (c.kind !== IN_STRINGS) return c.test(v);
+  if (typeof v !== 'string') return false;
+  const list = c.list;
+  for (let i = 0; i < list.length; i++) if (list[i] === v) return true;
+  return false;
+}
+
+// Hot path: evaluates a clause (docs/evaluation.md §4); written for speed.
+/** Whether `context` matches the clause. Never throws for JSON contexts. */
+export function matchClause(c: CompiledClause, context: object, scope: SegmentScope): boolean {
+  if (c.kind === SEGMENT) return scope.inAnySegment(c.list, context) !== c.negate;
+  const ref = c.ref;
+  const v = typeof ref === 'string' ? (context as Record<string, unknown>)[ref] : resolveAttribute(context, ref);
+  let raw = false;
+  if (v !== undefined && v !== null) {
+    if (c.kind === EXISTS) {
+      raw = true;
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        if (item !== undefined && item !== null && valueMatches(c, item)) {
+          raw = true;
+          break;
         }
-      } else {
-        raw = test(v);
       }
+    } else {
+      raw = valueMatches(c, v);
     }
-    return raw !== negate;
-  };
+  }
+  return raw !== c.negate;
 }
 
 function strings(values: readonly unknown[], path: string, lower: boolean): string[] {
@@ -242,4 +272,12 @@ function semverPredicate(op: Operator, versions: readonly Semver[]): Predicate {
     for (let i = 0; i < versions.length; i++) if (accept(compareSemver(x, versions[i]!))) return true;
     return false;
   };
+}
+
+/**
+ * The top-level attribute and values of a plain "attribute is one of these strings" clause
+ * (case-sensitive, not negated), which rule runs can index; undefined for any other clause.
+ */
+export function stringListClause(c: CompiledClause): { attribute: string; values: readonly string[] } | undefined {
+  return c.kind === IN_STRINGS && !c.negate && typeof c.ref === 'string' ? { attribute: c.ref, values: c.list } : undefined;
 }

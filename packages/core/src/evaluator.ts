@@ -1,5 +1,5 @@
 import { resolveAttribute } from './attribute.js';
-import type { SegmentScope } from './clause.js';
+import { type CompiledClause, matchClause, type SegmentScope } from './clause.js';
 import type { CompiledFlag } from './flag.js';
 import type { ErrorKind, Evaluation, FlagType, JsonValue } from './model.js';
 import { serve } from './rollout.js';
@@ -87,6 +87,11 @@ export function createEvaluator(registry: Registry) {
     return result;
   }
 
+  function ruleMatches(clauses: readonly CompiledClause[], context: object): boolean {
+    for (let j = 0; j < clauses.length; j++) if (!matchClause(clauses[j]!, context, scope)) return false;
+    return true;
+  }
+
   function evaluateOn(flag: CompiledFlag, context: object): Evaluation {
     const prereqs = flag.prerequisites;
     for (let i = 0; i < prereqs.length; i++) {
@@ -105,13 +110,35 @@ export function createEvaluator(registry: Registry) {
       if (hit !== undefined) return hit;
     }
     const rules = flag.rules;
-    rules: for (let i = 0; i < rules.length; i++) {
-      const rule = rules[i]!;
-      const clauses = rule.clauses;
-      for (let j = 0; j < clauses.length; j++) if (!clauses[j]!(context, scope)) continue rules;
-      if (cycle) return MALFORMED;
-      const r = serve(rule.serve, context);
-      if (r !== undefined) return r;
+    const runs = flag.runs;
+    let i = 0;
+    while (i < rules.length) {
+      const run = runs[i];
+      if (run !== undefined) {
+        const v = (context as Record<string, unknown>)[run.attribute];
+        if (typeof v === 'string') {
+          const hit = run.first.get(v);
+          if (hit === undefined) {
+            i = run.end;
+            continue;
+          }
+          const r = serve(rules[hit]!.serve, context);
+          if (r !== undefined) return r;
+          i = hit + 1; // no usable bucketing value: go on rule by rule
+          continue;
+        }
+        // Missing or of another type: no rule of the run matches. Arrays go rule by rule.
+        if (!Array.isArray(v)) {
+          i = run.end;
+          continue;
+        }
+      }
+      if (ruleMatches(rules[i]!.clauses, context)) {
+        if (cycle) return MALFORMED;
+        const r = serve(rules[i]!.serve, context);
+        if (r !== undefined) return r;
+      }
+      i++;
     }
     if (cycle) return MALFORMED;
     return serve(flag.fallthrough, context) ?? NO_BUCKET;

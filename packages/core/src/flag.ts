@@ -1,4 +1,4 @@
-import { compileClause, type Matcher } from './clause.js';
+import { type CompiledClause, compileClause } from './clause.js';
 import { fail } from './compile-error.js';
 import {
   type Json,
@@ -13,9 +13,10 @@ import {
 import { frozenJson } from './frozen-json.js';
 import type { Evaluation, Flag, FlagType, JsonValue, Reason } from './model.js';
 import { type CompiledServe, compileServe } from './rollout.js';
+import { indexRuleRuns, type RuleRun } from './rule-index.js';
 
 interface CompiledRule {
-  readonly clauses: readonly Matcher[];
+  readonly clauses: readonly CompiledClause[];
   readonly serve: CompiledServe;
 }
 
@@ -40,6 +41,8 @@ export interface CompiledFlag {
   /** Context key → the TARGET_MATCH result (the first target listing a key wins). */
   readonly targets: ReadonlyMap<string, Evaluation>;
   readonly rules: readonly CompiledRule[];
+  /** Runs of indexable rules, by the index of their first rule. */
+  readonly runs: readonly (RuleRun | undefined)[];
   readonly fallthrough: CompiledServe;
   /** The flag as given. */
   readonly source: Flag;
@@ -127,6 +130,7 @@ export function compileFlag(raw: unknown): CompiledFlag {
     prerequisites,
     targets,
     rules,
+    runs: indexRuleRuns(rules),
     fallthrough,
     source: f as unknown as Flag,
   };

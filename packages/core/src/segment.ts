@@ -1,11 +1,11 @@
 import { type AttributeRef, compileAttributeRef, resolveAttribute } from './attribute.js';
 import { BUCKETS, bucketingValue, bucketOf, type HashPrefix, rolloutPrefix } from './bucketing.js';
-import { compileClause, type Matcher, type SegmentScope } from './clause.js';
+import { type CompiledClause, compileClause, matchClause, type SegmentScope } from './clause.js';
 import { readInteger, readObject, readOptionalArray, readString } from './config-reader.js';
 import type { Segment } from './model.js';
 
 interface CompiledSegmentRule {
-  readonly clauses: readonly Matcher[];
+  readonly clauses: readonly CompiledClause[];
   /** Share of matching contexts in the segment, out of 100,000; undefined = all. */
   readonly weight: number | undefined;
   readonly bucketBy: AttributeRef;
@@ -69,7 +69,7 @@ export function segmentContains(
     if (seg.excluded.has(key)) return false;
   }
   rules: for (const rule of seg.rules) {
-    for (const m of rule.clauses) if (!m(context, scope)) continue rules;
+    for (const c of rule.clauses) if (!matchClause(c, context, scope)) continue rules;
     if (rule.weight === undefined) return true;
     const value = bucketingValue(resolveAttribute(context, rule.bucketBy));
     if (value !== undefined && bucketOf(seg.prefix, value) < rule.weight) return true;

@@ -55,8 +55,8 @@ describe('@ensign/core/schema', () => {
   });
 
   it('exports JSON Schema documents', () => {
-    const { flag: schema } = modelJsonSchemas() as { flag: { $schema: string; required: string[] } };
+    const { flag: schema } = modelJsonSchemas() as { flag: { $schema: string; $defs: { Flag: { required: string[] } } } };
     expect(schema.$schema).toContain('2020-12');
-    expect(schema.required).toEqual(expect.arrayContaining(['key', 'version', 'type', 'on', 'variations', 'fallthrough']));
+    expect(schema.$defs.Flag.required).toEqual(expect.arrayContaining(['key', 'version', 'type', 'on', 'variations', 'fallthrough']));
   });
 });
