@@ -3,7 +3,7 @@ import murmurhash from 'murmurhash';
 import { describe, expect, it } from 'vitest';
 import { BUCKETS, bucket, murmur3 } from './bucketing.js';
 import type { Flag } from './model.js';
-import { createRuleset } from './ruleset.js';
+import { createRuleset } from './default-ruleset.js';
 
 const SEED = 20261128;
 const utf8 = new TextEncoder();

@@ -2,18 +2,12 @@ import { type AttributeRef, compileAttributeRef, resolveAttribute } from './attr
 import { fail } from './compile-error.js';
 import { readArray, readObject, readOptionalBoolean, readString } from './config-reader.js';
 import type { Operator } from './model.js';
-import { cidrContains, parseCidr } from './operators/cidr.js';
-import { parseDate } from './operators/date.js';
-import { compilePattern } from './operators/regex.js';
-import { compareSemver, parseSemver, type Semver } from './operators/semver.js';
+import type { OperatorSet, Predicate } from './operators/operator.js';
 
 /** Answers segment membership for `segmentMatch`; implemented by the evaluator. */
 export interface SegmentScope {
   inAnySegment(keys: readonly string[], context: object): boolean;
 }
-
-/** Tests one non-null, non-array attribute value against the clause's values. */
-type Predicate = (value: unknown) => boolean;
 
 // Clause kinds. `IN_STRINGS` is the common "attribute is one of a few strings" case, matched
 // inline without a predicate call.
@@ -59,8 +53,11 @@ const OPERATORS: ReadonlySet<string> = new Set<Operator>([
   'segmentMatch',
 ]);
 
-/** Compiles a clause, validating it; throws CompileError naming `path`. */
-export function compileClause(raw: unknown, path: string): CompiledClause {
+/**
+ * Compiles a clause, validating it; throws CompileError naming `path`. Operators missing from
+ * `operators` are compile errors, so a flag that needs one serves defaults instead of guessing.
+ */
+export function compileClause(raw: unknown, path: string, operators: OperatorSet): CompiledClause {
   const c = readObject(raw, path);
   const attribute = readString(c.attribute, `${path}.attribute`, true);
   const op = readString(c.op, `${path}.op`, true);
@@ -80,7 +77,9 @@ export function compileClause(raw: unknown, path: string): CompiledClause {
   if (op === 'in' && !caseInsensitive && values.length <= 8 && values.every((v) => typeof v === 'string')) {
     return { kind: IN_STRINGS, ref, negate, list: values as string[], test: never };
   }
-  return { kind: PREDICATE, ref, negate, list: [], test: predicate(op as Operator, values, vpath, caseInsensitive) };
+  const factory = operators[op as keyof OperatorSet];
+  if (factory === undefined) fail(`${path}.op`, `operator "${op}" is not available in this build`);
+  return { kind: PREDICATE, ref, negate, list: [], test: factory(values, vpath, caseInsensitive) };
 }
 
 // Hot path: one attribute value against an IN_STRINGS or PREDICATE clause; written for speed.
@@ -115,163 +114,6 @@ export function matchClause(c: CompiledClause, context: object, scope: SegmentSc
     }
   }
   return raw !== c.negate;
-}
-
-function strings(values: readonly unknown[], path: string, lower: boolean): string[] {
-  return values.map((v, i) => {
-    const s = readString(v, `${path}[${i}]`, false);
-    return lower ? s.toLowerCase() : s;
-  });
-}
-
-function numbers(values: readonly unknown[], path: string): number[] {
-  return values.map((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${path}[${i}]`, 'must be a finite number');
-    return v;
-  });
-}
-
-/** Parses every value with `parse`, failing with `what` when one does not parse. */
-function parsed<T>(values: readonly unknown[], path: string, what: string, parse: (v: unknown) => T | undefined) {
-  return values.map((v, i) => {
-    const out = parse(v);
-    if (out === undefined) fail(`${path}[${i}]`, `invalid ${what} ${JSON.stringify(v) ?? String(v)}`);
-    return out;
-  });
-}
-
-function predicate(op: Operator, values: readonly unknown[], path: string, ci: boolean): Predicate {
-  switch (op) {
-    case 'in':
-      return inPredicate(values, path, ci);
-    case 'contains':
-    case 'startsWith':
-    case 'endsWith': {
-      const list = strings(values, path, ci);
-      const has =
-        op === 'contains'
-          ? (s: string, x: string) => s.includes(x)
-          : op === 'startsWith'
-            ? (s: string, x: string) => s.startsWith(x)
-            : (s: string, x: string) => s.endsWith(x);
-      return (v) => {
-        if (typeof v !== 'string') return false;
-        const s = ci ? v.toLowerCase() : v;
-        for (let i = 0; i < list.length; i++) if (has(s, list[i]!)) return true;
-        return false;
-      };
-    }
-    case 'matches': {
-      const patterns = values.map((v, i) => {
-        const p = `${path}[${i}]`;
-        try {
-          return compilePattern(readString(v, p, false), ci);
-        } catch (e) {
-          return fail(p, `invalid pattern: ${(e as Error).message}`);
-        }
-      });
-      return (v) => {
-        if (typeof v !== 'string') return false;
-        for (let i = 0; i < patterns.length; i++) if (patterns[i]!.test(v)) return true;
-        return false;
-      };
-    }
-    case 'lt':
-    case 'lte':
-    case 'gt':
-    case 'gte':
-      // "x < any value" is "x < the largest value", and so on.
-      return thresholdPredicate(op, numbers(values, path), (v) =>
-        typeof v === 'number' && Number.isFinite(v) ? v : undefined,
-      );
-    case 'before':
-    case 'after':
-      return thresholdPredicate(op === 'before' ? 'lt' : 'gt', parsed(values, path, 'date', parseDate), parseDate);
-    case 'semverEq':
-    case 'semverLt':
-    case 'semverLte':
-    case 'semverGt':
-    case 'semverGte':
-      return semverPredicate(op, parsed(values, path, 'semantic version', parseSemver));
-    case 'cidr': {
-      const blocks = parsed(values, path, 'CIDR block', (v) => (typeof v === 'string' ? parseCidr(v) : undefined));
-      return (v) => {
-        if (typeof v !== 'string') return false;
-        for (let i = 0; i < blocks.length; i++) if (cidrContains(blocks[i]!, v)) return true;
-        return false;
-      };
-    }
-    default:
-      return fail(path, `operator "${op}" takes no attribute values`);
-  }
-}
-
-function inPredicate(values: readonly unknown[], path: string, ci: boolean): Predicate {
-  const strs = new Set<string>();
-  const nums = new Set<number>();
-  let hasTrue = false;
-  let hasFalse = false;
-  values.forEach((v, i) => {
-    if (typeof v === 'string') strs.add(ci ? v.toLowerCase() : v);
-    else if (typeof v === 'number' && Number.isFinite(v)) nums.add(v);
-    else if (typeof v === 'boolean') v ? (hasTrue = true) : (hasFalse = true);
-    else fail(`${path}[${i}]`, 'must be a string, a finite number or a boolean');
-  });
-  return (v) => {
-    switch (typeof v) {
-      case 'string':
-        return strs.has(ci ? v.toLowerCase() : v);
-      case 'number':
-        return nums.has(v);
-      case 'boolean':
-        return v ? hasTrue : hasFalse;
-      default:
-        return false;
-    }
-  };
-}
-
-function thresholdPredicate(
-  op: 'lt' | 'lte' | 'gt' | 'gte',
-  bounds: readonly number[],
-  read: (v: unknown) => number | undefined,
-): Predicate {
-  if (bounds.length === 0) return () => false;
-  const max = Math.max(...bounds);
-  const min = Math.min(...bounds);
-  return (v) => {
-    const x = read(v);
-    if (x === undefined) return false;
-    switch (op) {
-      case 'lt':
-        return x < max;
-      case 'lte':
-        return x <= max;
-      case 'gt':
-        return x > min;
-      default:
-        return x >= min;
-    }
-  };
-}
-
-function semverPredicate(op: Operator, versions: readonly Semver[]): Predicate {
-  const accept =
-    op === 'semverEq'
-      ? (c: number) => c === 0
-      : op === 'semverLt'
-        ? (c: number) => c < 0
-        : op === 'semverLte'
-          ? (c: number) => c <= 0
-          : op === 'semverGt'
-            ? (c: number) => c > 0
-            : (c: number) => c >= 0;
-  return (v) => {
-    const x = parseSemver(v);
-    if (x === undefined) return false;
-    for (let i = 0; i < versions.length; i++) if (accept(compareSemver(x, versions[i]!))) return true;
-    return false;
-  };
 }
 
 /**

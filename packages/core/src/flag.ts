@@ -12,6 +12,7 @@ import {
 } from './config-reader.js';
 import { frozenJson } from './frozen-json.js';
 import type { Evaluation, Flag, FlagType, JsonValue, Reason } from './model.js';
+import type { OperatorSet } from './operators/operator.js';
 import { type CompiledServe, compileServe } from './rollout.js';
 import { indexRuleRuns, type RuleRun } from './rule-index.js';
 
@@ -55,7 +56,7 @@ function ofType(type: string, v: JsonValue): boolean {
 }
 
 /** Compiles and validates a flag (docs/evaluation.md §2); throws CompileError naming the path. */
-export function compileFlag(raw: unknown): CompiledFlag {
+export function compileFlag(raw: unknown, operators: OperatorSet): CompiledFlag {
   const f = readObject(raw, '');
   const key = readString(f.key, 'key', true);
   const version = readInteger(f.version, 'version', 0, Number.MAX_SAFE_INTEGER);
@@ -110,7 +111,7 @@ export function compileFlag(raw: unknown): CompiledFlag {
     ruleIds.add(id);
     if (r.description !== undefined) readString(r.description, `${path}.description`, false);
     return {
-      clauses: readArray(r.clauses, `${path}.clauses`).map((c, j) => compileClause(c, `${path}.clauses[${j}]`)),
+      clauses: readArray(r.clauses, `${path}.clauses`).map((c, j) => compileClause(c, `${path}.clauses[${j}]`, operators)),
       serve: compileServe(r.serve, `${path}.serve`, key, salt, variations.length, (v, inRollout) =>
         result(v, { kind: 'RULE_MATCH', ruleIndex: i, ruleId: id, inRollout }),
       ),

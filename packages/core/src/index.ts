@@ -25,8 +25,14 @@ export type {
 } from './model.js';
 export { BUCKETS, bucket, murmur3 } from './bucketing.js';
 export { CompileError } from './compile-error.js';
-export { compileFlag } from './flag.js';
-export { compileSegment } from './segment.js';
+export { compileFlag, compileSegment, createRuleset } from './default-ruleset.js';
 export { MAX_DEPTH } from './evaluator.js';
-export { createRuleset, type CompileProblem, type Ruleset } from './ruleset.js';
+export { type CompileProblem, createRulesetWith, type Ruleset } from './ruleset.js';
+export type { OperatorFactory, OperatorSet, Predicate } from './operators/operator.js';
+export { allOperators } from './operators/all-operators.js';
+export { basicOperators } from './operators/basic-operators.js';
+export { cidrOperators } from './operators/cidr-operators.js';
+export { dateOperators } from './operators/date-operators.js';
+export { patternOperators } from './operators/pattern-operators.js';
+export { semverOperators } from './operators/semver-operators.js';
 export { type OpenFeatureErrorCode, type OpenFeatureReason, toOpenFeatureReason } from './openfeature.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucket } from './bucketing.js';
 import type { Flag, Rule } from './model.js';
-import { createRuleset } from './ruleset.js';
+import { createRuleset } from './default-ruleset.js';
 
 // Runs of "plan in [...]" rules are answered by one lookup; the result must be exactly what
 // rule-by-rule evaluation gives, including arrays, missing values and rollouts without a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Flag } from './model.js';
-import { createRuleset } from './ruleset.js';
+import { createRuleset } from './default-ruleset.js';
 
 const boolFlag = (over: Partial<Flag> = {}): Flag => ({
   key: 'checkout',
@@ -118,5 +118,19 @@ describe('createRuleset', () => {
     });
     expect(rules.evaluate('checkout', { key: 'u' }).value).toBe(false);
     expect(rules.evaluate('checkout', { key: 'u', toString: 'x' }).value).toBe(true);
+  });
+});
+
+describe('createRulesetWith', () => {
+  it('rejects flags that use an operator outside the given packs, naming the clause', async () => {
+    const { basicOperators } = await import('./operators/basic-operators.js');
+    const { createRulesetWith } = await import('./ruleset.js');
+    const flag = boolFlag({
+      rules: [{ id: 'r', clauses: [{ attribute: 'v', op: 'semverGt', values: ['1.0.0'] }], serve: { variation: 0 } }],
+    });
+    const lean = createRulesetWith(basicOperators, { flags: [flag] });
+    expect(lean.problems()[0]?.message).toBe('rules[0].clauses[0].op: operator "semverGt" is not available in this build');
+    expect(lean.evaluate('checkout', { key: 'u', v: '2.0.0' }, false).reason).toMatchObject({ errorKind: 'MALFORMED_FLAG' });
+    expect(createRuleset({ flags: [flag] }).evaluate('checkout', { key: 'u', v: '2.0.0' }).value).toBe(true);
   });
 });

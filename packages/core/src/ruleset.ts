@@ -2,6 +2,7 @@ import { type CompiledFlag, compileFlag } from './flag.js';
 import { CompileError } from './compile-error.js';
 import { createEvaluator, type MalformedFlag } from './evaluator.js';
 import type { Evaluation, Flag, FlagType, JsonValue, Segment } from './model.js';
+import type { OperatorSet } from './operators/operator.js';
 import { type CompiledSegment, compileSegment } from './segment.js';
 
 /** A flag or segment that failed to compile. */
@@ -50,14 +51,19 @@ function problemOf(kind: 'flag' | 'segment', input: unknown, e: unknown): Compil
 }
 
 /**
- * Compiles flags and segments into a {@link Ruleset}. Malformed entries do not stop the others:
- * they are reported by `problems()` and evaluate to MALFORMED_FLAG.
+ * Compiles flags and segments into a {@link Ruleset} that knows only `operators`: the form for
+ * size-sensitive (browser) builds, which bundle just the operator packs they pass. Flags using
+ * another operator evaluate to MALFORMED_FLAG. Malformed entries do not stop the others: they
+ * are reported by `problems()`.
  *
  * @example
- * const rules = createRuleset({ flags: snapshot.flags, segments: snapshot.segments });
- * const { value, reason } = rules.evaluate('new-checkout', { key: 'user-42', country: 'DE' }, false, 'boolean');
+ * import { basicOperators, createRulesetWith, semverOperators } from '@ensign/core';
+ * const rules = createRulesetWith({ ...basicOperators, ...semverOperators }, { flags, segments });
  */
-export function createRuleset(init: { flags?: readonly unknown[]; segments?: readonly unknown[] } = {}): Ruleset {
+export function createRulesetWith(
+  operators: OperatorSet,
+  init: { flags?: readonly unknown[]; segments?: readonly unknown[] } = {},
+): Ruleset {
   const flags = new Map<string, CompiledFlag | MalformedEntry>();
   const segments = new Map<string, CompiledSegment | MalformedEntry>();
   const unkeyed: CompileProblem[] = [];
@@ -66,11 +72,11 @@ export function createRuleset(init: { flags?: readonly unknown[]; segments?: rea
   function set<T extends { key: string }>(
     kind: 'flag' | 'segment',
     map: Map<string, T | MalformedEntry>,
-    compile: (raw: unknown) => T,
+    compile: (raw: unknown, operators: OperatorSet) => T,
     input: unknown,
   ): CompileProblem | undefined {
     try {
-      const compiled = compile(input);
+      const compiled = compile(input, operators);
       map.set(compiled.key, compiled);
       return undefined;
     } catch (e) {

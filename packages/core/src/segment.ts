@@ -3,6 +3,7 @@ import { BUCKETS, bucketingValue, bucketOf, type HashPrefix, rolloutPrefix } fro
 import { type CompiledClause, compileClause, matchClause, type SegmentScope } from './clause.js';
 import { readInteger, readObject, readOptionalArray, readString } from './config-reader.js';
 import type { Segment } from './model.js';
+import type { OperatorSet } from './operators/operator.js';
 
 interface CompiledSegmentRule {
   readonly clauses: readonly CompiledClause[];
@@ -28,7 +29,7 @@ function keySet(raw: unknown, path: string): Set<string> {
 }
 
 /** Compiles and validates a segment; throws CompileError naming the path. */
-export function compileSegment(raw: unknown): CompiledSegment {
+export function compileSegment(raw: unknown, operators: OperatorSet): CompiledSegment {
   const s = readObject(raw, '');
   const key = readString(s.key, 'key', true);
   const salt = s.salt === undefined ? '' : readString(s.salt, 'salt', false);
@@ -43,7 +44,7 @@ export function compileSegment(raw: unknown): CompiledSegment {
       if (r.id !== undefined) readString(r.id, `${path}.id`, false);
       return {
         clauses: readOptionalArray(r.clauses, `${path}.clauses`).map((c, j) =>
-          compileClause(c, `${path}.clauses[${j}]`),
+          compileClause(c, `${path}.clauses[${j}]`, operators),
         ),
         weight: r.weight === undefined ? undefined : readInteger(r.weight, `${path}.weight`, 0, BUCKETS),
         bucketBy: compileAttributeRef(

@@ -6,9 +6,8 @@
  */
 import { z } from 'zod';
 import { CompileError } from '../compile-error.js';
-import { compileFlag } from '../flag.js';
+import { compileFlag, compileSegment } from '../default-ruleset.js';
 import type { Operator } from '../model.js';
-import { compileSegment } from '../segment.js';
 
 const key = z.string().min(1).max(256);
 const index = z.int().min(0);
