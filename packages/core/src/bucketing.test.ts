@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import murmurhash from 'murmurhash';
 import { describe, expect, it } from 'vitest';
 import { BUCKETS, bucket, murmur3 } from './bucketing.js';
-import type { Flag } from './model.js';
 import { createRuleset } from './default-ruleset.js';
+import type { Flag } from './model.js';
 
 const SEED = 20261128;
 const utf8 = new TextEncoder();
@@ -39,7 +39,10 @@ function rolloutFlag(key: string, salt: string, weights: number[], seed?: number
     variations: weights.map((_, i) => i),
     offVariation: 0,
     fallthrough: {
-      rollout: { variations: weights.map((weight, variation) => ({ variation, weight })), ...(seed === undefined ? {} : { seed }) },
+      rollout: {
+        variations: weights.map((weight, variation) => ({ variation, weight })),
+        ...(seed === undefined ? {} : { seed }),
+      },
     },
     salt,
   };
@@ -64,13 +67,18 @@ describe('murmur3 and the bucket formula', () => {
 
   it('sticky: equals an independent murmur3 over UTF-8 for any key, salt and flag', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), fc.string(), fc.string({ unit: 'binary' }), (flagKey, salt, value) => {
-        const b = bucket(flagKey, salt, value);
-        expect(b).toBe(bucket(flagKey, salt, value));
-        expect(b).toBe(referenceBucket(`${flagKey}.${salt}.${value}`));
-        expect(b).toBeGreaterThanOrEqual(0);
-        expect(b).toBeLessThan(BUCKETS);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.string(),
+        fc.string({ unit: 'binary' }),
+        (flagKey, salt, value) => {
+          const b = bucket(flagKey, salt, value);
+          expect(b).toBe(bucket(flagKey, salt, value));
+          expect(b).toBe(referenceBucket(`${flagKey}.${salt}.${value}`));
+          expect(b).toBeGreaterThanOrEqual(0);
+          expect(b).toBeLessThan(BUCKETS);
+        },
+      ),
       { seed: SEED, numRuns: 5_000 },
     );
   });
@@ -89,13 +97,17 @@ describe('murmur3 and the bucket formula', () => {
 describe('rollout properties', () => {
   it('uniform: at 1, 5, 30, 50 and 99 % the observed share over 100,000 keys is within ±0.5 pp', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: 8 }), (flagKey, salt) => {
-        const buckets = KEYS.map((k) => bucket(flagKey, salt, k));
-        for (const percent of [1, 5, 30, 50, 99]) {
-          const share = buckets.filter((b) => b < percent * 1000).length / KEYS.length;
-          expect(Math.abs(share * 100 - percent)).toBeLessThanOrEqual(0.5);
-        }
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 20 }),
+        fc.string({ maxLength: 8 }),
+        (flagKey, salt) => {
+          const buckets = KEYS.map((k) => bucket(flagKey, salt, k));
+          for (const percent of [1, 5, 30, 50, 99]) {
+            const share = buckets.filter((b) => b < percent * 1000).length / KEYS.length;
+            expect(Math.abs(share * 100 - percent)).toBeLessThanOrEqual(0.5);
+          }
+        },
+      ),
       { seed: SEED, numRuns: 10 },
     );
   });
@@ -110,7 +122,9 @@ describe('rollout properties', () => {
         (key, salt, a, b) => {
           const [p, q] = a <= b ? [a, b] : [b, a];
           const at = (w: number) =>
-            createRuleset({ flags: [rolloutFlag('canary', salt, [w, BUCKETS - w])] }).evaluate('canary', { key }).value;
+            createRuleset({ flags: [rolloutFlag('canary', salt, [w, BUCKETS - w])] }).evaluate('canary', {
+              key,
+            }).value;
           if (at(p) === 0) expect(at(q)).toBe(0);
         },
       ),
@@ -129,7 +143,8 @@ describe('rollout properties', () => {
           const cumBefore = before.map((_, i) => before.slice(0, i + 1).reduce((x, y) => x + y, 0));
           const cumAfter = after.map((_, i) => after.slice(0, i + 1).reduce((x, y) => x + y, 0));
           for (const key of keys) {
-            const moved = rulesBefore.evaluate('split', { key }).value !== rulesAfter.evaluate('split', { key }).value;
+            const moved =
+              rulesBefore.evaluate('split', { key }).value !== rulesAfter.evaluate('split', { key }).value;
             const b = bucket('split', 's', key);
             const between = cumBefore.some(
               (old, m) => Math.min(old, cumAfter[m]!) <= b && b < Math.max(old, cumAfter[m]!),

@@ -96,7 +96,8 @@ function valueMatches(c: CompiledClause, v: unknown): boolean {
 export function matchClause(c: CompiledClause, context: object, scope: SegmentScope): boolean {
   if (c.kind === SEGMENT) return scope.inAnySegment(c.list, context) !== c.negate;
   const ref = c.ref;
-  const v = typeof ref === 'string' ? (context as Record<string, unknown>)[ref] : resolveAttribute(context, ref);
+  const v =
+    typeof ref === 'string' ? (context as Record<string, unknown>)[ref] : resolveAttribute(context, ref);
   let raw = false;
   if (v !== undefined && v !== null) {
     if (c.kind === EXISTS) {
@@ -120,6 +121,10 @@ export function matchClause(c: CompiledClause, context: object, scope: SegmentSc
  * The top-level attribute and values of a plain "attribute is one of these strings" clause
  * (case-sensitive, not negated), which rule runs can index; undefined for any other clause.
  */
-export function stringListClause(c: CompiledClause): { attribute: string; values: readonly string[] } | undefined {
-  return c.kind === IN_STRINGS && !c.negate && typeof c.ref === 'string' ? { attribute: c.ref, values: c.list } : undefined;
+export function stringListClause(
+  c: CompiledClause,
+): { attribute: string; values: readonly string[] } | undefined {
+  return c.kind === IN_STRINGS && !c.negate && typeof c.ref === 'string'
+    ? { attribute: c.ref, values: c.list }
+    : undefined;
 }

@@ -101,7 +101,10 @@ export function createEvaluator(registry: Registry) {
       const r = evaluateFlag(pf, context);
       if (cycle) return MALFORMED;
       const kind = r.reason.kind;
-      if (r.variation !== p.variation || (kind !== 'FALLTHROUGH' && kind !== 'RULE_MATCH' && kind !== 'TARGET_MATCH')) {
+      if (
+        r.variation !== p.variation ||
+        (kind !== 'FALLTHROUGH' && kind !== 'RULE_MATCH' && kind !== 'TARGET_MATCH')
+      ) {
         return p.failed;
       }
     }
@@ -144,8 +147,16 @@ export function createEvaluator(registry: Registry) {
     return serve(flag.fallthrough, context) ?? NO_BUCKET;
   }
 
-  function error(errorKind: ErrorKind, defaultValue: JsonValue, flagVersion?: number, message?: string): Evaluation {
-    const reason = message === undefined ? { kind: 'ERROR' as const, errorKind } : { kind: 'ERROR' as const, errorKind, message };
+  function error(
+    errorKind: ErrorKind,
+    defaultValue: JsonValue,
+    flagVersion?: number,
+    message?: string,
+  ): Evaluation {
+    const reason =
+      message === undefined
+        ? { kind: 'ERROR' as const, errorKind }
+        : { kind: 'ERROR' as const, errorKind, message };
     return { value: defaultValue, variation: undefined, reason, flagVersion };
   }
 
@@ -153,7 +164,12 @@ export function createEvaluator(registry: Registry) {
    * Evaluates `flagKey` for `context` (docs/evaluation.md §3). Never throws. On ERROR the result
    * carries `defaultValue`. With `type`, a flag of another declared type is WRONG_TYPE.
    */
-  return function evaluate(flagKey: string, context: unknown, defaultValue: JsonValue, type?: FlagType): Evaluation {
+  return function evaluate(
+    flagKey: string,
+    context: unknown,
+    defaultValue: JsonValue,
+    type?: FlagType,
+  ): Evaluation {
     if (typeof context !== 'object' || context === null || Array.isArray(context)) {
       return error('INVALID_CONTEXT', defaultValue, undefined, 'the context must be an object');
     }
@@ -170,7 +186,12 @@ export function createEvaluator(registry: Registry) {
     if (entry === undefined) return error('FLAG_NOT_FOUND', defaultValue, undefined, `no flag "${flagKey}"`);
     if (!isCompiled(entry)) return error('MALFORMED_FLAG', defaultValue, undefined, entry.malformed);
     if (type !== undefined && entry.type !== type) {
-      return error('WRONG_TYPE', defaultValue, entry.version, `flag "${flagKey}" is ${entry.type}, not ${type}`);
+      return error(
+        'WRONG_TYPE',
+        defaultValue,
+        entry.version,
+        `flag "${flagKey}" is ${entry.type}, not ${type}`,
+      );
     }
     contextKey = key;
     depth = 0;
@@ -182,9 +203,20 @@ export function createEvaluator(registry: Registry) {
       // Only a hostile context (a throwing getter or proxy) gets here.
       return error('EXCEPTION', defaultValue, entry.version, String(e));
     }
-    if (cycle) return error('MALFORMED_FLAG', defaultValue, entry.version, 'prerequisite or segment cycle (or deeper than 64)');
+    if (cycle)
+      return error(
+        'MALFORMED_FLAG',
+        defaultValue,
+        entry.version,
+        'prerequisite or segment cycle (or deeper than 64)',
+      );
     if (result === NO_BUCKET) {
-      return error('TARGETING_KEY_MISSING', defaultValue, entry.version, 'the rollout attribute is missing or not a string or integer');
+      return error(
+        'TARGETING_KEY_MISSING',
+        defaultValue,
+        entry.version,
+        'the rollout attribute is missing or not a string or integer',
+      );
     }
     return result;
   };

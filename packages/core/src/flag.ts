@@ -76,7 +76,12 @@ export function compileFlag(raw: unknown, operators: OperatorSet): CompiledFlag 
   const index = (v: unknown, path: string) => readInteger(v, path, 0, variations.length - 1);
 
   const result = (variation: number, reason: Reason): Evaluation =>
-    Object.freeze({ value: variations[variation]!, variation, reason: Object.freeze(reason), flagVersion: version });
+    Object.freeze({
+      value: variations[variation]!,
+      variation,
+      reason: Object.freeze(reason),
+      flagVersion: version,
+    });
   const offVariation = index(f.offVariation, 'offVariation');
 
   const prerequisites = readOptionalArray(f.prerequisites, 'prerequisites').map((rawP, i) => {
@@ -111,15 +116,22 @@ export function compileFlag(raw: unknown, operators: OperatorSet): CompiledFlag 
     ruleIds.add(id);
     if (r.description !== undefined) readString(r.description, `${path}.description`, false);
     return {
-      clauses: readArray(r.clauses, `${path}.clauses`).map((c, j) => compileClause(c, `${path}.clauses[${j}]`, operators)),
+      clauses: readArray(r.clauses, `${path}.clauses`).map((c, j) =>
+        compileClause(c, `${path}.clauses[${j}]`, operators),
+      ),
       serve: compileServe(r.serve, `${path}.serve`, key, salt, variations.length, (v, inRollout) =>
         result(v, { kind: 'RULE_MATCH', ruleIndex: i, ruleId: id, inRollout }),
       ),
     };
   });
 
-  const fallthrough = compileServe(f.fallthrough, 'fallthrough', key, salt, variations.length, (v, inRollout) =>
-    result(v, { kind: 'FALLTHROUGH', inRollout }),
+  const fallthrough = compileServe(
+    f.fallthrough,
+    'fallthrough',
+    key,
+    salt,
+    variations.length,
+    (v, inRollout) => result(v, { kind: 'FALLTHROUGH', inRollout }),
   );
 
   return {

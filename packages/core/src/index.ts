@@ -3,6 +3,11 @@
  * Zero runtime dependencies and no host APIs: safe for browsers, Node and edge runtimes.
  * The zod schemas live behind `@ensign/core/schema` so this entry stays small.
  */
+
+export { BUCKETS, bucket, murmur3 } from './bucketing.js';
+export { CompileError } from './compile-error.js';
+export { compileFlag, compileSegment, createRuleset } from './default-ruleset.js';
+export { MAX_DEPTH } from './evaluator.js';
 export type {
   Clause,
   Context,
@@ -23,16 +28,12 @@ export type {
   Target,
   WeightedVariation,
 } from './model.js';
-export { BUCKETS, bucket, murmur3 } from './bucketing.js';
-export { CompileError } from './compile-error.js';
-export { compileFlag, compileSegment, createRuleset } from './default-ruleset.js';
-export { MAX_DEPTH } from './evaluator.js';
-export { type CompileProblem, createRulesetWith, type Ruleset } from './ruleset.js';
-export type { OperatorFactory, OperatorSet, Predicate } from './operators/operator.js';
+export { type OpenFeatureErrorCode, type OpenFeatureReason, toOpenFeatureReason } from './openfeature.js';
 export { allOperators } from './operators/all-operators.js';
 export { basicOperators } from './operators/basic-operators.js';
 export { cidrOperators } from './operators/cidr-operators.js';
 export { dateOperators } from './operators/date-operators.js';
+export type { OperatorFactory, OperatorSet, Predicate } from './operators/operator.js';
 export { patternOperators } from './operators/pattern-operators.js';
 export { semverOperators } from './operators/semver-operators.js';
-export { type OpenFeatureErrorCode, type OpenFeatureReason, toOpenFeatureReason } from './openfeature.js';
+export { type CompileProblem, createRulesetWith, type Ruleset } from './ruleset.js';

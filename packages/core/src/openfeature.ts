@@ -28,7 +28,10 @@ const ERROR_CODES: Record<ErrorKind, OpenFeatureErrorCode> = {
  *
  * @example toOpenFeatureReason({ kind: 'FALLTHROUGH', inRollout: true }) // → { reason: 'SPLIT' }
  */
-export function toOpenFeatureReason(reason: Reason): { reason: OpenFeatureReason; errorCode?: OpenFeatureErrorCode } {
+export function toOpenFeatureReason(reason: Reason): {
+  reason: OpenFeatureReason;
+  errorCode?: OpenFeatureErrorCode;
+} {
   switch (reason.kind) {
     case 'OFF':
     case 'PREREQUISITE_FAILED':

@@ -30,8 +30,10 @@ export function compileServe(
 ): CompiledServe {
   const s = readObject(raw, path);
   const hasVariation = s.variation !== undefined;
-  if (hasVariation === (s.rollout !== undefined)) fail(path, 'must have exactly one of "variation" or "rollout"');
-  if (hasVariation) return { fixed: result(readInteger(s.variation, `${path}.variation`, 0, variations - 1), false) };
+  if (hasVariation === (s.rollout !== undefined))
+    fail(path, 'must have exactly one of "variation" or "rollout"');
+  if (hasVariation)
+    return { fixed: result(readInteger(s.variation, `${path}.variation`, 0, variations - 1), false) };
 
   const rpath = `${path}.rollout`;
   const r = readObject(s.rollout, rpath);
@@ -39,7 +41,8 @@ export function compileServe(
     r.bucketBy === undefined ? 'key' : readString(r.bucketBy, `${rpath}.bucketBy`, true),
     `${rpath}.bucketBy`,
   );
-  const seed = r.seed === undefined ? undefined : readInteger(r.seed, `${rpath}.seed`, -(2 ** 53) + 1, 2 ** 53 - 1);
+  const seed =
+    r.seed === undefined ? undefined : readInteger(r.seed, `${rpath}.seed`, -(2 ** 53) + 1, 2 ** 53 - 1);
   const slices = readArray(r.variations, `${rpath}.variations`);
   if (slices.length === 0) fail(`${rpath}.variations`, 'must not be empty');
   const picked: number[] = [];

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucket } from './bucketing.js';
-import type { Flag, Rule } from './model.js';
 import { createRuleset } from './default-ruleset.js';
+import type { Flag, Rule } from './model.js';
 
 // Runs of "plan in [...]" rules are answered by one lookup; the result must be exactly what
 // rule-by-rule evaluation gives, including arrays, missing values and rollouts without a
@@ -36,7 +36,15 @@ describe('rule runs', () => {
             id: `r${i}`,
             clauses: [{ attribute: 'plan', op: 'in', values: s.values }],
             serve: s.rollout
-              ? { rollout: { bucketBy: 'id', variations: [{ variation: 0, weight: 50_000 }, { variation: 1, weight: 50_000 }] } }
+              ? {
+                  rollout: {
+                    bucketBy: 'id',
+                    variations: [
+                      { variation: 0, weight: 50_000 },
+                      { variation: 1, weight: 50_000 },
+                    ],
+                  },
+                }
               : { variation: s.variation },
           }));
           const flag: Flag = {
@@ -61,7 +69,8 @@ describe('rule runs', () => {
             const items = Array.isArray(plan) ? plan : [plan];
             if (!items.some((p) => typeof p === 'string' && s.values.includes(p))) continue;
             if (!s.rollout) expected = { variation: s.variation, ruleIndex: i };
-            else if (id !== undefined) expected = { variation: bucket('f', 's', id) < 50_000 ? 0 : 1, ruleIndex: i };
+            else if (id !== undefined)
+              expected = { variation: bucket('f', 's', id) < 50_000 ? 0 : 1, ruleIndex: i };
           }
 
           const r = createRuleset({ flags: [flag] }).evaluate('f', context);

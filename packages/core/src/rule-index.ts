@@ -16,7 +16,9 @@ export interface RuleRun {
 }
 
 /** For each rule index, the run that starts there (runs of at least two rules), or undefined. */
-export function indexRuleRuns(rules: readonly { readonly clauses: readonly CompiledClause[] }[]): (RuleRun | undefined)[] {
+export function indexRuleRuns(
+  rules: readonly { readonly clauses: readonly CompiledClause[] }[],
+): (RuleRun | undefined)[] {
   const runs: (RuleRun | undefined)[] = rules.map(() => undefined);
   const only = (i: number) => {
     const clauses = rules[i]!.clauses;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Flag } from './model.js';
 import { createRuleset } from './default-ruleset.js';
+import type { Flag } from './model.js';
 
 const boolFlag = (over: Partial<Flag> = {}): Flag => ({
   key: 'checkout',
@@ -13,7 +13,14 @@ const boolFlag = (over: Partial<Flag> = {}): Flag => ({
     {
       id: 'eu',
       clauses: [{ attribute: 'country', op: 'in', values: ['DE', 'FR', 'NL'] }],
-      serve: { rollout: { variations: [{ variation: 0, weight: 30_000 }, { variation: 1, weight: 70_000 }] } },
+      serve: {
+        rollout: {
+          variations: [
+            { variation: 0, weight: 30_000 },
+            { variation: 1, weight: 70_000 },
+          ],
+        },
+      },
     },
   ],
   fallthrough: { variation: 1 },
@@ -29,7 +36,12 @@ describe('createRuleset', () => {
     expect(a).toBe(rules.evaluate('checkout', ctx, false, 'boolean'));
     expect(Object.isFrozen(a)).toBe(true);
     expect(Object.isFrozen(a.reason)).toBe(true);
-    expect(a).toEqual({ value: false, variation: 1, reason: { kind: 'FALLTHROUGH', inRollout: false }, flagVersion: 3 });
+    expect(a).toEqual({
+      value: false,
+      variation: 1,
+      reason: { kind: 'FALLTHROUGH', inRollout: false },
+      flagVersion: 3,
+    });
   });
 
   it('freezes copies of JSON variations and leaves the caller’s flag mutable', () => {
@@ -43,7 +55,9 @@ describe('createRuleset', () => {
 
   it('reports compile problems with the path and evaluates such a flag to MALFORMED_FLAG', () => {
     const bad = boolFlag({
-      rules: [{ id: 'r', clauses: [{ attribute: 'v', op: 'semverGt', values: ['1.x'] }], serve: { variation: 0 } }],
+      rules: [
+        { id: 'r', clauses: [{ attribute: 'v', op: 'semverGt', values: ['1.x'] }], serve: { variation: 0 } },
+      ],
     });
     const rules = createRuleset({ flags: [bad, { nonsense: true }] });
     expect(rules.problems()).toEqual([
@@ -74,7 +88,11 @@ describe('createRuleset', () => {
     rules.setFlag(
       boolFlag({
         rules: [
-          { id: 'beta', clauses: [{ attribute: 'key', op: 'segmentMatch', values: ['beta'] }], serve: { variation: 0 } },
+          {
+            id: 'beta',
+            clauses: [{ attribute: 'key', op: 'segmentMatch', values: ['beta'] }],
+            serve: { variation: 0 },
+          },
         ],
       }),
     );
@@ -88,12 +106,23 @@ describe('createRuleset', () => {
 
   it('never overflows the stack on a 10,000-flag prerequisite chain', () => {
     const flags: Flag[] = Array.from({ length: 10_000 }, (_, i) =>
-      boolFlag({ key: `f${i}`, rules: [], fallthrough: { variation: 0 }, prerequisites: i < 9_999 ? [{ key: `f${i + 1}`, variation: 0 }] : [] }),
+      boolFlag({
+        key: `f${i}`,
+        rules: [],
+        fallthrough: { variation: 0 },
+        prerequisites: i < 9_999 ? [{ key: `f${i + 1}`, variation: 0 }] : [],
+      }),
     );
     const rules = createRuleset({ flags });
-    expect(rules.evaluate('f0', { key: 'u' }, false).reason).toMatchObject({ kind: 'ERROR', errorKind: 'MALFORMED_FLAG' });
+    expect(rules.evaluate('f0', { key: 'u' }, false).reason).toMatchObject({
+      kind: 'ERROR',
+      errorKind: 'MALFORMED_FLAG',
+    });
     // 64 levels are allowed.
-    expect(rules.evaluate('f9936', { key: 'u' }, false).reason).toEqual({ kind: 'FALLTHROUGH', inRollout: false });
+    expect(rules.evaluate('f9936', { key: 'u' }, false).reason).toEqual({
+      kind: 'FALLTHROUGH',
+      inRollout: false,
+    });
     expect(rules.evaluate('f9935', { key: 'u' }, false).reason).toMatchObject({ kind: 'ERROR' });
   });
 
@@ -114,7 +143,17 @@ describe('createRuleset', () => {
 
   it('ignores inherited members of the context', () => {
     const rules = createRuleset({
-      flags: [boolFlag({ rules: [{ id: 'r', clauses: [{ attribute: 'toString', op: 'exists', values: [] }], serve: { variation: 0 } }] })],
+      flags: [
+        boolFlag({
+          rules: [
+            {
+              id: 'r',
+              clauses: [{ attribute: 'toString', op: 'exists', values: [] }],
+              serve: { variation: 0 },
+            },
+          ],
+        }),
+      ],
     });
     expect(rules.evaluate('checkout', { key: 'u' }).value).toBe(false);
     expect(rules.evaluate('checkout', { key: 'u', toString: 'x' }).value).toBe(true);
@@ -126,11 +165,21 @@ describe('createRulesetWith', () => {
     const { basicOperators } = await import('./operators/basic-operators.js');
     const { createRulesetWith } = await import('./ruleset.js');
     const flag = boolFlag({
-      rules: [{ id: 'r', clauses: [{ attribute: 'v', op: 'semverGt', values: ['1.0.0'] }], serve: { variation: 0 } }],
+      rules: [
+        {
+          id: 'r',
+          clauses: [{ attribute: 'v', op: 'semverGt', values: ['1.0.0'] }],
+          serve: { variation: 0 },
+        },
+      ],
     });
     const lean = createRulesetWith(basicOperators, { flags: [flag] });
-    expect(lean.problems()[0]?.message).toBe('rules[0].clauses[0].op: operator "semverGt" is not available in this build');
-    expect(lean.evaluate('checkout', { key: 'u', v: '2.0.0' }, false).reason).toMatchObject({ errorKind: 'MALFORMED_FLAG' });
+    expect(lean.problems()[0]?.message).toBe(
+      'rules[0].clauses[0].op: operator "semverGt" is not available in this build',
+    );
+    expect(lean.evaluate('checkout', { key: 'u', v: '2.0.0' }, false).reason).toMatchObject({
+      errorKind: 'MALFORMED_FLAG',
+    });
     expect(createRuleset({ flags: [flag] }).evaluate('checkout', { key: 'u', v: '2.0.0' }).value).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
-import { type CompiledFlag, compileFlag } from './flag.js';
 import { CompileError } from './compile-error.js';
 import { createEvaluator, type MalformedFlag } from './evaluator.js';
+import { type CompiledFlag, compileFlag } from './flag.js';
 import type { Evaluation, Flag, FlagType, JsonValue, Segment } from './model.js';
 import type { OperatorSet } from './operators/operator.js';
 import { type CompiledSegment, compileSegment } from './segment.js';

@@ -10,7 +10,8 @@ function inPredicate(values: readonly unknown[], path: string, ci: boolean): Pre
   values.forEach((v, i) => {
     if (typeof v === 'string') strs.add(ci ? v.toLowerCase() : v);
     else if (typeof v === 'number' && Number.isFinite(v)) nums.add(v);
-    else if (typeof v === 'boolean') v ? (hasTrue = true) : (hasFalse = true);
+    else if (v === true) hasTrue = true;
+    else if (v === false) hasFalse = true;
     else fail(`${path}[${i}]`, 'must be a string, a finite number or a boolean');
   });
   return (v) => {
@@ -48,7 +49,9 @@ function numeric(op: 'lt' | 'lte' | 'gt' | 'gte') {
       if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${path}[${i}]`, 'must be a finite number');
       return v;
     });
-    return thresholdPredicate(op, bounds, (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined));
+    return thresholdPredicate(op, bounds, (v) =>
+      typeof v === 'number' && Number.isFinite(v) ? v : undefined,
+    );
   };
 }
 

@@ -3,6 +3,7 @@ import { type OperatorSet, parsedValues, thresholdPredicate } from './operator.j
 
 /** `before` and `after` (docs/evaluation.md §5.2). */
 export const dateOperators: OperatorSet = {
-  before: (values, path) => thresholdPredicate('lt', parsedValues(values, path, 'date', parseDate), parseDate),
+  before: (values, path) =>
+    thresholdPredicate('lt', parsedValues(values, path, 'date', parseDate), parseDate),
   after: (values, path) => thresholdPredicate('gt', parsedValues(values, path, 'date', parseDate), parseDate),
 };

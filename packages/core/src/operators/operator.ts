@@ -8,7 +8,11 @@ export type Predicate = (value: unknown) => boolean;
  * Builds the predicate of one operator from a clause's values, validating them; throws
  * CompileError naming `path` (the clause's `values`) when one is of the wrong type.
  */
-export type OperatorFactory = (values: readonly unknown[], path: string, caseInsensitive: boolean) => Predicate;
+export type OperatorFactory = (
+  values: readonly unknown[],
+  path: string,
+  caseInsensitive: boolean,
+) => Predicate;
 
 /**
  * The attribute operators a ruleset can compile. `exists` and `segmentMatch` are built in; the
