@@ -1,8 +1,8 @@
+import { loadCases } from '@ensign/conformance';
 import { build } from 'esbuild';
 import fc from 'fast-check';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCases } from '@ensign/conformance';
 import { bucket, createRuleset } from '../src/index.js';
 
 // The browser build of the core, run in real Chromium, must bucket and evaluate exactly like Node.
@@ -36,12 +36,18 @@ afterAll(async () => {
 describe('the browser build in Chromium', () => {
   it('sticky: gives the same bucket as Node for 10,000 generated inputs', async () => {
     const inputs = fc.sample(
-      fc.tuple(fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary' })),
+      fc.tuple(
+        fc.string({ unit: 'binary', maxLength: 20 }),
+        fc.string({ maxLength: 6 }),
+        fc.string({ unit: 'binary' }),
+      ),
       { seed: 7, numRuns: 10_000 },
     );
     const inBrowser = await page.evaluate(
       (all) =>
-        all.map(([f, s, v]) => (globalThis as unknown as { EnsignCore: { bucket: typeof bucket } }).EnsignCore.bucket(f, s, v)),
+        all.map(([f, s, v]) =>
+          (globalThis as unknown as { EnsignCore: { bucket: typeof bucket } }).EnsignCore.bucket(f, s, v),
+        ),
       inputs,
     );
     expect(inBrowser).toEqual(inputs.map(([f, s, v]) => bucket(f, s, v)));
@@ -50,7 +56,8 @@ describe('the browser build in Chromium', () => {
   it('passes the whole conformance suite', async () => {
     const cases = loadCases();
     const inBrowser = await page.evaluate((all) => {
-      const core = (globalThis as unknown as { EnsignCore: { createRuleset: typeof createRuleset } }).EnsignCore;
+      const core = (globalThis as unknown as { EnsignCore: { createRuleset: typeof createRuleset } })
+        .EnsignCore;
       return all.map((c) => {
         const r = core.createRuleset({ flags: c.flags, segments: c.segments });
         const e = r.evaluate(c.flag, c.context, c.default as never, c.type);
@@ -58,7 +65,12 @@ describe('the browser build in Chromium', () => {
       });
     }, cases);
     const inNode = cases.map((c) => {
-      const e = createRuleset({ flags: c.flags, segments: c.segments }).evaluate(c.flag, c.context, c.default as never, c.type);
+      const e = createRuleset({ flags: c.flags, segments: c.segments }).evaluate(
+        c.flag,
+        c.context,
+        c.default as never,
+        c.type,
+      );
       return { value: e.value, variation: e.variation ?? null, reason: e.reason };
     });
     expect(inBrowser).toEqual(inNode);
