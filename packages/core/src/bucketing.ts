@@ -25,44 +25,51 @@ export interface HashPrefix {
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
-// Mutable state of the running hash; module-level so that hashing allocates nothing.
-let sh = 0;
-let sk = 0;
-let sn = 0;
-let slen = 0;
+// The running hash: h, pending block k, pending byte count n, total length. An Int32Array keeps
+// the values unboxed; module-level `let`s would box int32s beyond the small-integer range.
+const S = new Int32Array(4);
 
 // Hot path: one byte into the running block; written for speed.
 function pushByte(b: number): void {
-  sk |= b << (sn << 3);
-  if (++sn === 4) {
-    let k = Math.imul(sk, C1);
-    k = (k << 15) | (k >>> 17);
-    sh ^= Math.imul(k, C2);
-    sh = (sh << 13) | (sh >>> 19);
-    sh = (Math.imul(sh, 5) + 0xe6546b64) | 0;
-    sk = 0;
-    sn = 0;
+  const n = S[2]!;
+  const k0 = S[1]! | (b << (n << 3));
+  if (n === 3) {
+    S[0] = mix(S[0]!, k0);
+    S[1] = 0;
+    S[2] = 0;
+  } else {
+    S[1] = k0;
+    S[2] = n + 1;
   }
+}
+
+// Hot path: one 4-byte block into the hash; written for speed.
+function mix(h: number, block: number): number {
+  let k = Math.imul(block, C1);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, C2);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
 // Hot path: feeds the UTF-8 encoding of `s` into the running hash; written for speed.
 function pushString(s: string): void {
   const n = s.length;
-  slen += n;
+  let extra = 0; // bytes beyond one per code unit
   for (let i = 0; i < n; i++) {
     // Whole blocks of four ASCII characters at a time: the common case for keys and ids.
-    while (sn === 0 && i + 3 < n) {
-      const a = s.charCodeAt(i);
-      const b = s.charCodeAt(i + 1);
-      const c = s.charCodeAt(i + 2);
-      const d = s.charCodeAt(i + 3);
-      if ((a | b | c | d) >= 0x80) break;
-      let k = Math.imul(a | (b << 8) | (c << 16) | (d << 24), C1);
-      k = (k << 15) | (k >>> 17);
-      sh ^= Math.imul(k, C2);
-      sh = (sh << 13) | (sh >>> 19);
-      sh = (Math.imul(sh, 5) + 0xe6546b64) | 0;
-      i += 4;
+    if (S[2] === 0 && i + 3 < n) {
+      let h = S[0]!;
+      while (i + 3 < n) {
+        const a = s.charCodeAt(i);
+        const b = s.charCodeAt(i + 1);
+        const c = s.charCodeAt(i + 2);
+        const d = s.charCodeAt(i + 3);
+        if ((a | b | c | d) >= 0x80) break;
+        h = mix(h, a | (b << 8) | (c << 16) | (d << 24));
+        i += 4;
+      }
+      S[0] = h;
     }
     if (i >= n) break;
     let c = s.charCodeAt(i);
@@ -71,7 +78,7 @@ function pushString(s: string): void {
       continue;
     }
     if (c < 0x800) {
-      slen += 1;
+      extra += 1;
       pushByte(0xc0 | (c >> 6));
     } else {
       if (c >= 0xd800 && c <= 0xdfff) {
@@ -80,7 +87,7 @@ function pushString(s: string): void {
           c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
           i++;
           // Two code units become four bytes.
-          slen += 2;
+          extra += 2;
           pushByte(0xf0 | (c >> 18));
           pushByte(0x80 | ((c >> 12) & 0x3f));
           pushByte(0x80 | ((c >> 6) & 0x3f));
@@ -89,59 +96,58 @@ function pushString(s: string): void {
         }
         c = 0xfffd; // lone surrogate, as TextEncoder does
       }
-      slen += 2;
+      extra += 2;
       pushByte(0xe0 | (c >> 12));
       pushByte(0x80 | ((c >> 6) & 0x3f));
     }
     pushByte(0x80 | (c & 0x3f));
   }
+  S[3] = S[3]! + n + extra;
 }
 
+/** The finished hash as a signed int32 (callers take `>>> 0` where they need it unsigned). */
 function finish(): number {
-  let h = sh;
-  if (sn > 0) {
-    let k = Math.imul(sk, C1);
+  let h = S[0]!;
+  if (S[2]! > 0) {
+    let k = Math.imul(S[1]!, C1);
     k = (k << 15) | (k >>> 17);
     h ^= Math.imul(k, C2);
   }
-  h ^= slen;
+  h ^= S[3]!;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
+}
+
+function start(h: number, k: number, n: number, len: number): void {
+  S[0] = h;
+  S[1] = k;
+  S[2] = n;
+  S[3] = len;
 }
 
 /** Hashes a constant prefix once, for many {@link bucketOf} calls. */
 export function hashPrefix(prefix: string): HashPrefix {
-  sh = 0;
-  sk = 0;
-  sn = 0;
-  slen = 0;
+  start(0, 0, 0, 0);
   pushString(prefix);
-  return { h: sh, k: sk, n: sn, len: slen };
+  return { h: S[0]!, k: S[1]!, n: S[2]!, len: S[3]! };
 }
 
 /** MurmurHash3 x86 32-bit, seed 0, of the UTF-8 encoding of `input`, as an unsigned integer. */
 export function murmur3(input: string): number {
-  sh = 0;
-  sk = 0;
-  sn = 0;
-  slen = 0;
+  start(0, 0, 0, 0);
   pushString(input);
-  return finish();
+  return finish() >>> 0;
 }
 
 /** The bucket in [0, 100000) of `prefix + value`. Allocates nothing. */
 export function bucketOf(prefix: HashPrefix, value: string): number {
-  sh = prefix.h;
-  sk = prefix.k;
-  sn = prefix.n;
-  slen = prefix.len;
+  start(prefix.h, prefix.k, prefix.n, prefix.len);
   pushString(value);
   // h × 100000 < 2^53, so this is exact.
-  return Math.floor((finish() * BUCKETS) / 4294967296);
+  return Math.floor(((finish() >>> 0) * BUCKETS) / 4294967296);
 }
 
 /** The hash prefix of a flag (or segment) rollout, per docs/evaluation.md §6. */
