@@ -48,19 +48,20 @@ export function compileServe(
   const picked: number[] = [];
   const bounds: number[] = [];
   let total = 0;
-  let nonZero = 0;
+  const weighted = new Set<number>(); // variations with a non-zero weight
   slices.forEach((raw, i) => {
     const p = `${rpath}.variations[${i}]`;
     const slice = readObject(raw, p);
-    picked.push(readInteger(slice.variation, `${p}.variation`, 0, variations - 1));
+    const variation = readInteger(slice.variation, `${p}.variation`, 0, variations - 1);
+    picked.push(variation);
     const weight = readInteger(slice.weight, `${p}.weight`, 0, BUCKETS);
-    if (weight > 0) nonZero++;
+    if (weight > 0) weighted.add(variation);
     total += weight;
     bounds.push(total);
   });
   if (total !== BUCKETS) fail(`${rpath}.variations`, `weights must sum to ${BUCKETS}, not ${total}`);
-  // A rollout with a single non-zero slice is not random: it is not reported as a split.
-  const inRollout = nonZero > 1;
+  // A rollout that can serve only one variation is not random: it is not reported as a split.
+  const inRollout = weighted.size > 1;
   return {
     prefix: rolloutPrefix(flagKey, salt, seed),
     bucketBy,
