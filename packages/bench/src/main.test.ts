@@ -1,0 +1,50 @@
+/**
+ * End to end through the built CLI (`dist/`, built before tests by `pnpm test`): a tiny run forks a
+ * worker per SDK and scenario and prints the table; bad options fail.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+describe('pnpm bench (dist/main.js)', () => {
+  it('is built', () => {
+    expect(existsSync(MAIN), 'run `pnpm build` in packages/bench first').toBe(true);
+  });
+
+  it('runs each SDK and scenario in a child process and prints the table', async () => {
+    const { stdout, stderr } = await run(process.execPath, [
+      MAIN,
+      '--quick',
+      '--sdk',
+      'ensign,configcat',
+      '--evals',
+      '20000',
+      '--warmup',
+      '1000',
+    ]);
+    expect(stderr).toMatch(/run 1\/1 ensign\/A/);
+    expect(stderr).toMatch(/run 1\/1 configcat\/B/);
+    expect(stdout).toMatch(
+      /\| @ensign\/core@[\d.]+ \| A: .* \| 1\.00× \| \d+\.\d % of DE\/FR\/NL · \d+\.\d % overall \|/,
+    );
+    expect(stdout).toMatch(/\| configcat-node@[\d.]+ \| B: .* \| 100\.0 % ON \(rule 20\) \|/);
+    expect(stdout).toContain('Targets:');
+  });
+
+  it('rejects an unknown SDK with a non-zero exit', async () => {
+    await expect(run(process.execPath, [MAIN, '--sdk', 'flagsmith'])).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('fails loudly when a worker fails', async () => {
+    const worker = fileURLToPath(new URL('../dist/worker.js', import.meta.url));
+    await expect(run(process.execPath, [worker, 'ensign', 'c'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/unknown scenario "c"/),
+    });
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * `pnpm bench`: runs every SDK on every scenario, each run in a fresh child process, and prints the
+ * markdown report.
+ *
+ * Options:
+ *   --quick              1 run of 200,000 evaluations (50,000 warm-up): a smoke test
+ *   --sdk a,b            only these SDKs (ensign, configcat, growthbook, launchdarkly, unleash)
+ *   --scenario a|b       only this scenario (or "a,b")
+ *   --runs N             runs per SDK and scenario (default 5; the median is reported)
+ *   --evals N            timed evaluations per run (default 1,000,000)
+ *   --warmup N           warm-up evaluations per run (default 200,000)
+ *   --out FILE           also write the report to FILE
+ *
+ * Exits non-zero when a worker fails, which includes a misconfigured flag (wrong ON fractions) and
+ * an SDK that tried to reach the network.
+ */
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { describeMachine, loadAverage } from './machine.js';
+import { aggregate, formatNs, renderReport } from './report.js';
+import type { RunResult, WorkerMessage } from './run-result.js';
+import { SCENARIO_IDS, type ScenarioId } from './scenarios.js';
+import { SDK_IDS, type SdkId } from './sdks/adapter.js';
+import { isSdkId } from './sdks/registry.js';
+import { describeTally } from './verification.js';
+
+const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+interface Plan {
+  sdks: SdkId[];
+  scenarios: ScenarioId[];
+  runs: number;
+  evals: number;
+  warmupEvals: number;
+  out: string | undefined;
+}
+
+function list<T extends string>(raw: string | undefined, all: readonly T[], what: string): T[] {
+  if (raw === undefined) return [...all];
+  const picked = raw.split(',').map((s) => s.trim().toLowerCase());
+  for (const p of picked) {
+    if (!(all as readonly string[]).includes(p))
+      throw new Error(`unknown ${what} "${p}" (one of ${all.join(', ')})`);
+  }
+  return all.filter((x) => picked.includes(x));
+}
+
+function count(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw.replaceAll('_', '').replaceAll(',', ''));
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer`);
+  return n;
+}
+
+function parsePlan(argv: string[]): Plan {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      sdk: { type: 'string' },
+      scenario: { type: 'string' },
+      runs: { type: 'string' },
+      evals: { type: 'string' },
+      warmup: { type: 'string' },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
+  const sdks = list(values.sdk, SDK_IDS, 'sdk');
+  if (!sdks.every(isSdkId)) throw new Error('unknown sdk');
+  return {
+    sdks,
+    scenarios: list(values.scenario, SCENARIO_IDS, 'scenario'),
+    runs: count(values.runs, values.quick ? 1 : 5, 'runs'),
+    evals: count(values.evals, values.quick ? 200_000 : 1_000_000, 'evals'),
+    warmupEvals: count(values.warmup, values.quick ? 50_000 : 200_000, 'warmup'),
+    out: values.out,
+  };
+}
+
+/** Output a child printed, kept to show when it fails (or, once, when it warns). */
+interface ChildRun {
+  message: WorkerMessage | undefined;
+  code: number | null;
+  output: string;
+}
+
+function runChild(sdk: SdkId, scenario: ScenarioId, plan: Plan): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      WORKER,
+      [sdk, scenario, '--evals', String(plan.evals), '--warmup', String(plan.warmupEvals)],
+      {
+        // A clean heap before timing; production mode as a server would run (some SDKs check it).
+        execArgv: ['--expose-gc'],
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      },
+    );
+    let output = '';
+    let message: WorkerMessage | undefined;
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('message', (m) => (message = m as WorkerMessage));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ message, code, output }));
+  });
+}
+
+function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+async function main(): Promise<void> {
+  // `pnpm bench -- --sdk x` passes the `--` through; accept it.
+  const argv = process.argv.slice(2);
+  const plan = parsePlan(argv[0] === '--' ? argv.slice(1) : argv);
+  const machine = describeMachine();
+  const startedAt = new Date();
+  const loadBefore = loadAverage();
+  console.error(
+    `Benchmarking ${plan.sdks.join(', ')} on scenario(s) ${plan.scenarios.join(', ').toUpperCase()}: ` +
+      `${plan.runs} run(s) × (${plan.warmupEvals.toLocaleString('en-US')} warm-up + ${plan.evals.toLocaleString('en-US')} timed), ` +
+      `${machine.cores} cores, load ${loadBefore.toFixed(2)}.`,
+  );
+  if (loadBefore > machine.cores * 0.5) {
+    console.error(`  warning: the machine is busy (load ${loadBefore.toFixed(2)}); numbers may be noisy.`);
+  }
+
+  // Interleave: run r of every pair before run r+1 of any, so background load spreads over all
+  // SDKs instead of skewing one.
+  const results: RunResult[] = [];
+  const warned = new Set<string>();
+  for (let run = 1; run <= plan.runs; run++) {
+    for (const scenario of plan.scenarios) {
+      for (const sdk of plan.sdks) {
+        const child = await runChild(sdk, scenario, plan);
+        const label = `${sdk}/${scenario.toUpperCase()}`;
+        if (child.code !== 0 || child.message?.ok !== true) {
+          const why = child.message?.ok === false ? child.message.error : `exit code ${child.code}`;
+          console.error(`\nFAILED ${label} (run ${run}): ${why}`);
+          if (child.output.trim() !== '') console.error(indent(child.output));
+          process.exitCode = 1;
+          return;
+        }
+        const result = child.message.result;
+        const earlier = results.find((r) => r.sdk === sdk && r.scenario === scenario);
+        if (earlier !== undefined && JSON.stringify(earlier.tally) !== JSON.stringify(result.tally)) {
+          console.error(
+            `\nFAILED ${label}: served different values in run ${run} than in run 1 (not deterministic)`,
+          );
+          process.exitCode = 1;
+          return;
+        }
+        results.push(result);
+        console.error(
+          `  run ${run}/${plan.runs} ${label.padEnd(15)} ${formatNs(result.nsPerEval).padStart(7)} ns/eval   ` +
+            describeTally(scenario, result.tally),
+        );
+        if (child.output.trim() !== '' && !warned.has(label)) {
+          warned.add(label);
+          console.error(indent(child.output));
+        }
+      }
+    }
+  }
+
+  const report = renderReport({
+    machine,
+    startedAt,
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    load: { before: loadBefore, after: loadAverage() },
+    runs: plan.runs,
+    evals: plan.evals,
+    warmupEvals: plan.warmupEvals,
+    rows: aggregate(results),
+  });
+  console.log(`\n${report}`);
+  if (plan.out !== undefined) writeFileSync(plan.out, report);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});
