@@ -23,3 +23,6 @@ fi
 # better-sqlite3 compiles from source; node-gyp must find Node's headers (pnpm ignores .npmrc for this).
 export npm_config_nodedir="${npm_config_nodedir:-/usr}"
 pnpm install --frozen-lockfile
+
+# turbo sends anonymous usage telemetry by default; this project's tooling stays off the network.
+pnpm exec turbo telemetry disable >/dev/null
