@@ -30,7 +30,7 @@ describe('pnpm bench (dist/main.js)', () => {
     expect(stderr).toMatch(/run 1\/1 ensign\/A/);
     expect(stderr).toMatch(/run 1\/1 configcat\/B/);
     expect(stdout).toMatch(
-      /\| @ensign\/core@[\d.]+ \| A: .* \| 1\.00× \| \d+\.\d % of DE\/FR\/NL · \d+\.\d % overall \|/,
+      /\| @ensign\/core@[\d.]+ \| A: .* \| 1\.00× \| \d+ \| \d+\.\d % of DE\/FR\/NL · \d+\.\d % overall \|/,
     );
     expect(stdout).toMatch(/\| configcat-node@[\d.]+ \| B: .* \| 100\.0 % ON \(rule 20\) \|/);
     expect(stdout).toContain('Targets:');

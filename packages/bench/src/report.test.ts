@@ -18,6 +18,7 @@ function result(sdk: SdkId, nsPerEval: number): RunResult {
     nsPerEval,
     tally: tallyA,
     timedOn: 9,
+    gcDuringTimed: 0,
   };
 }
 
@@ -36,7 +37,7 @@ describe('report', () => {
     expect(rows[1]?.ratio).toBeCloseTo(2500 / 90);
     const table = renderTable(rows);
     expect(table).toContain(
-      '| ensign@1.0.0 | A: country ∈ {DE,FR,NL} ∧ 30 % rollout | 90.0 | 80.0–100 (3) | 1.00× | 30.0 % of DE/FR/NL · 9.0 % overall |',
+      '| ensign@1.0.0 | A: country ∈ {DE,FR,NL} ∧ 30 % rollout | 90.0 | 80.0–100 (3) | 1.00× | 0 | 30.0 % of DE/FR/NL · 9.0 % overall |',
     );
     expect(table).toContain('| 2,500 | 2,000–3,000 (2) | 27.8× |');
     expect(renderTargets(rows)).toBe('- Scenario A: Ensign 90.0 ns, target ≤ 120 ns — met.');

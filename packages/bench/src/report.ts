@@ -18,6 +18,8 @@ export interface Row {
   mode: 'sync' | 'async';
   nsPerEval: number[];
   summary: Summary;
+  /** Garbage collections during each run's timed loop. */
+  gcs: number[];
   /** Median ns/eval divided by Ensign's on the same scenario; undefined when Ensign was not run. */
   ratio: number | undefined;
   tally: Tally;
@@ -52,6 +54,7 @@ export function aggregate(results: readonly RunResult[]): Row[] {
         mode: first.mode,
         nsPerEval,
         summary: summarize(nsPerEval),
+        gcs: runs.map((r) => r.gcDuringTimed),
         ratio: undefined,
         tally: first.tally,
       });
@@ -77,14 +80,14 @@ const SCENARIO_LABEL: Record<ScenarioId, string> = {
 /** The results table in markdown. */
 export function renderTable(rows: readonly Row[]): string {
   const lines = [
-    '| SDK | scenario | median ns/eval | min–max (runs) | vs Ensign | observed ON |',
-    '|---|---|--:|--:|--:|---|',
+    '| SDK | scenario | median ns/eval | min–max (runs) | vs Ensign | GCs in timed loop (max) | observed ON |',
+    '|---|---|--:|--:|--:|--:|---|',
   ];
   for (const r of rows) {
     const ratio = r.ratio === undefined ? '—' : `${r.ratio.toFixed(r.ratio < 10 ? 2 : 1)}×`;
     lines.push(
       `| ${r.version} | ${SCENARIO_LABEL[r.scenario]} | ${formatNs(r.summary.median)} | ` +
-        `${formatNs(r.summary.min)}–${formatNs(r.summary.max)} (${r.nsPerEval.length}) | ${ratio} | ${describeTally(r.scenario, r.tally)} |`,
+        `${formatNs(r.summary.min)}–${formatNs(r.summary.max)} (${r.nsPerEval.length}) | ${ratio} | ${Math.max(...r.gcs)} | ${describeTally(r.scenario, r.tally)} |`,
     );
   }
   return lines.join('\n');

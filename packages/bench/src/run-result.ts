@@ -22,6 +22,8 @@ export interface RunResult {
   tally: Tally;
   /** ON results counted during the timed loop. */
   timedOn: number;
+  /** Garbage collections (any kind) that started during the timed loop. */
+  gcDuringTimed: number;
 }
 
 export type WorkerMessage = { ok: true; result: RunResult } | { ok: false; error: string };

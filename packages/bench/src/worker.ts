@@ -6,6 +6,7 @@
  * users, and reports a {@link RunResult} to the parent over IPC (or prints it as JSON when run by
  * hand). Exits non-zero on any problem, including an attempt to reach the network.
  */
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { installNetworkGuard } from './network-guard.js';
 import type { RunResult, WorkerMessage } from './run-result.js';
 import { SCENARIO_IDS, type ScenarioId } from './scenarios.js';
@@ -87,7 +88,19 @@ async function run(args: readonly string[]): Promise<RunResult> {
     await loop(warmupEvals);
     // Start the timed loop with a clean heap (the orchestrator passes --expose-gc).
     (globalThis as { gc?: () => void }).gc?.();
+    const gcTimes: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcTimes.push(e.startTime);
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    const t0 = performance.now();
     const timed = await loop(evals);
+    const t1 = performance.now();
+    // GC entries are delivered asynchronously: give the observer a turn before counting.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    observer.disconnect();
+    // Garbage collections during the timed loop: 0 means the evaluation path allocates (almost) nothing.
+    const gcDuringTimed = gcTimes.filter((t) => t >= t0 && t <= t1).length;
 
     // With whole passes over the users, a deterministic SDK serves ON the same number of times.
     if (evals % users.length === 0 && timed.on !== (evals / users.length) * counts.on) {
@@ -107,6 +120,7 @@ async function run(args: readonly string[]): Promise<RunResult> {
       nsPerEval: evals === 0 ? 0 : timed.ns / evals,
       tally: counts,
       timedOn: timed.on,
+      gcDuringTimed,
     };
   } finally {
     await session.close();
