@@ -31,6 +31,15 @@ export interface CompiledClause {
 
 const never: Predicate = () => false;
 
+/**
+ * The engine's canonical copy of `s`. V8 compares two internalized strings by identity, so a
+ * context value that is a literal (also internalized) matches or misses without comparing
+ * characters; property keys are always internalized, hence the detour through an object key.
+ */
+function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
+}
+
 const OPERATORS: ReadonlySet<string> = new Set<Operator>([
   'in',
   'contains',
@@ -75,7 +84,7 @@ export function compileClause(raw: unknown, path: string, operators: OperatorSet
   if (op === 'exists') return { kind: EXISTS, ref, negate, list: [], test: never };
   // A few case-sensitive strings are faster to scan than to hash.
   if (op === 'in' && !caseInsensitive && values.length <= 8 && values.every((v) => typeof v === 'string')) {
-    return { kind: IN_STRINGS, ref, negate, list: values as string[], test: never };
+    return { kind: IN_STRINGS, ref, negate, list: (values as string[]).map(internalized), test: never };
   }
   const factory = operators[op as keyof OperatorSet];
   if (factory === undefined) fail(`${path}.op`, `operator "${op}" is not available in this build`);
