@@ -1,7 +1,7 @@
 import { type AttributeRef, compileAttributeRef, resolveAttribute } from './attribute.js';
 import { fail } from './compile-error.js';
 import { readArray, readObject, readOptionalBoolean, readString } from './config-reader.js';
-import type { Operator } from './model.js';
+import { OPERATORS } from './model.js';
 import type { OperatorSet, Predicate } from './operators/operator.js';
 
 /** Answers segment membership for `segmentMatch`; implemented by the evaluator. */
@@ -40,27 +40,7 @@ function internalized(s: string): string {
   return Object.keys({ [s]: 0 })[0] ?? s;
 }
 
-const OPERATORS: ReadonlySet<string> = new Set<Operator>([
-  'in',
-  'contains',
-  'startsWith',
-  'endsWith',
-  'matches',
-  'lt',
-  'lte',
-  'gt',
-  'gte',
-  'before',
-  'after',
-  'semverEq',
-  'semverLt',
-  'semverLte',
-  'semverGt',
-  'semverGte',
-  'cidr',
-  'exists',
-  'segmentMatch',
-]);
+const KNOWN_OPERATORS: ReadonlySet<string> = new Set(OPERATORS);
 
 /**
  * Compiles a clause, validating it; throws CompileError naming `path`. Operators missing from
@@ -70,7 +50,7 @@ export function compileClause(raw: unknown, path: string, operators: OperatorSet
   const c = readObject(raw, path);
   const attribute = readString(c.attribute, `${path}.attribute`, true);
   const op = readString(c.op, `${path}.op`, true);
-  if (!OPERATORS.has(op)) fail(`${path}.op`, `unknown operator "${op}"`);
+  if (!KNOWN_OPERATORS.has(op)) fail(`${path}.op`, `unknown operator "${op}"`);
   const values = readArray(c.values, `${path}.values`);
   const negate = readOptionalBoolean(c.negate, `${path}.negate`);
   const caseInsensitive = readOptionalBoolean(c.caseInsensitive, `${path}.caseInsensitive`);

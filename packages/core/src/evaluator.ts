@@ -21,18 +21,16 @@ export interface Registry {
 }
 
 // Internal outcomes that the public entry turns into ERROR results with the caller's default.
-const MALFORMED: Evaluation = Object.freeze({
-  value: null,
-  variation: undefined,
-  reason: Object.freeze({ kind: 'ERROR', errorKind: 'MALFORMED_FLAG' }),
-  flagVersion: undefined,
-}) as Evaluation;
-const NO_BUCKET: Evaluation = Object.freeze({
-  value: null,
-  variation: undefined,
-  reason: Object.freeze({ kind: 'ERROR', errorKind: 'TARGETING_KEY_MISSING' }),
-  flagVersion: undefined,
-}) as Evaluation;
+function sentinel(errorKind: ErrorKind): Evaluation {
+  return Object.freeze({
+    value: null,
+    variation: undefined,
+    reason: Object.freeze({ kind: 'ERROR', errorKind }),
+    flagVersion: undefined,
+  });
+}
+const MALFORMED = sentinel('MALFORMED_FLAG');
+const NO_BUCKET = sentinel('TARGETING_KEY_MISSING');
 
 function isCompiled<T extends object>(x: T | MalformedFlag | undefined): x is T {
   return x !== undefined && !('malformed' in x);

@@ -28,6 +28,7 @@ export type {
   Target,
   WeightedVariation,
 } from './model.js';
+export { OPERATORS } from './model.js';
 export { type OpenFeatureErrorCode, type OpenFeatureReason, toOpenFeatureReason } from './openfeature.js';
 export { allOperators } from './operators/all-operators.js';
 export { basicOperators } from './operators/basic-operators.js';

@@ -1,6 +1,6 @@
 /**
  * The Ensign flag model: what the server stores per environment and what SDKs receive.
- * These types are the wire format; `@ensign/core/schema` holds zod schemas of the same shapes
+ * These types (and the operator list) are the wire format; `@ensign/core/schema` holds zod schemas of the same shapes
  * (a type test keeps the two identical).
  */
 
@@ -10,27 +10,31 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /** The declared type of a flag; every variation must be of this type. */
 export type FlagType = 'boolean' | 'string' | 'number' | 'json';
 
-/** Every clause operator. See docs/evaluation.md for the exact semantics of each. */
-export type Operator =
-  | 'in'
-  | 'contains'
-  | 'startsWith'
-  | 'endsWith'
-  | 'matches'
-  | 'lt'
-  | 'lte'
-  | 'gt'
-  | 'gte'
-  | 'before'
-  | 'after'
-  | 'semverEq'
-  | 'semverLt'
-  | 'semverLte'
-  | 'semverGt'
-  | 'semverGte'
-  | 'cidr'
-  | 'exists'
-  | 'segmentMatch';
+/** Every clause operator, in the order of docs/evaluation.md §5. */
+export const OPERATORS = [
+  'in',
+  'contains',
+  'startsWith',
+  'endsWith',
+  'matches',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'before',
+  'after',
+  'semverEq',
+  'semverLt',
+  'semverLte',
+  'semverGt',
+  'semverGte',
+  'cidr',
+  'exists',
+  'segmentMatch',
+] as const;
+
+/** A clause operator. See docs/evaluation.md for the exact semantics of each. */
+export type Operator = (typeof OPERATORS)[number];
 
 /**
  * One condition on one context attribute.

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CompileError } from '../compile-error.js';
 import { compileFlag, compileSegment } from '../default-ruleset.js';
-import type { Operator } from '../model.js';
+import { OPERATORS } from '../model.js';
 
 const key = z.string().min(1).max(256);
 const index = z.int().min(0);
@@ -15,27 +15,7 @@ const weight = z.int().min(0).max(100_000);
 
 export const jsonValueSchema = z.json();
 
-export const operatorSchema = z.enum([
-  'in',
-  'contains',
-  'startsWith',
-  'endsWith',
-  'matches',
-  'lt',
-  'lte',
-  'gt',
-  'gte',
-  'before',
-  'after',
-  'semverEq',
-  'semverLt',
-  'semverLte',
-  'semverGt',
-  'semverGte',
-  'cidr',
-  'exists',
-  'segmentMatch',
-] as const satisfies readonly Operator[]);
+export const operatorSchema = z.enum(OPERATORS);
 
 export const clauseSchema = z
   .object({
