@@ -1,0 +1,60 @@
+/**
+ * The HTTP application, built by a function with no I/O at import: `main.ts` gives it a real store
+ * and logger, tests give it theirs and call `app.request()`.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError } from './http/api-error.js';
+import type { AppEnv } from './http/app-env.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import type { Lifecycle } from './lifecycle/lifecycle.js';
+import type { Logger } from './logger.js';
+import { requireKey } from './middleware/auth/index.js';
+import { drainGuard } from './middleware/drain-guard/index.js';
+import { jsonContent } from './middleware/json-content/index.js';
+import { requestId } from './middleware/request-id/index.js';
+import { requestLog } from './middleware/request-log/index.js';
+import { healthRoutes } from './routes/health.js';
+import { projectRoutes } from './routes/projects.js';
+import type { Store } from './store/store.js';
+
+export interface AppDeps {
+  store: Store;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  /** Largest accepted request body. Default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * @example
+ * const app = createApp({ store, logger, lifecycle });
+ * const res = await app.request('/livez');
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.use(requestLog(deps.logger));
+  app.use(drainGuard(deps.lifecycle));
+
+  app.route('/', healthRoutes(deps));
+
+  const api = new Hono<AppEnv>();
+  // Authenticate before reading any body; unknown /api/v1 paths are 401 to anonymous callers.
+  api.use(requireKey(deps.store, ['admin']));
+  api.use(
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 1024 * 1024,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', 'The request body is too large');
+      },
+    }),
+  );
+  api.use(jsonContent());
+  api.route('/projects', projectRoutes(deps));
+  app.route('/api/v1', api);
+
+  app.notFound(notFoundHandler);
+  app.onError(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,43 @@
+/**
+ * Structured logging: one JSON object per line on stdout (`time`, `level`, `msg`, then fields), so
+ * any log collector can parse it. The sink is passed in, which is how tests read what was logged.
+ */
+import type { LogLevel } from './config.js';
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+}
+
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/**
+ * @example
+ * const log = createLogger({ level: 'info' });
+ * log.info('listening', { url: 'http://127.0.0.1:8080' });
+ * // {"time":"2026-…","level":"info","msg":"listening","url":"http://127.0.0.1:8080"}
+ */
+export function createLogger(options: {
+  level: LogLevel;
+  write?: (line: string) => void;
+  now?: () => Date;
+}): Logger {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const now = options.now ?? (() => new Date());
+  const min = rank[options.level];
+  const log = (level: LogLevel) => (msg: string, fields?: LogFields) => {
+    if (rank[level] < min) return;
+    write(JSON.stringify({ time: now().toISOString(), level, msg, ...fields }, errorsAsObjects));
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** Errors serialise to `{}` by default; keep their name, message and stack. */
+function errorsAsObjects(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  return value;
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * The server process: configuration, database (migrations, first-start bootstrap), HTTP listener,
+ * signals. Exit codes: 0 after a clean shutdown, 1 on a failure or a forced shutdown, 2 for invalid
+ * configuration.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { type Config, ConfigError, parseConfig } from './config.js';
+import { gracefulShutdown, trackInFlight } from './lifecycle/graceful-shutdown.js';
+import { createLifecycle } from './lifecycle/lifecycle.js';
+import { createLogger, type Logger } from './logger.js';
+import { bootstrapBanner, bootstrapIfEmpty } from './services/bootstrap.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+function readConfig(): Config {
+  try {
+    const result = parseConfig(process.argv.slice(2), process.env, process.cwd());
+    if (result.help) {
+      process.stdout.write(`${result.usage}\n`);
+      process.exit(0);
+    }
+    return result.config;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(
+      `ensign-server: invalid configuration:\n${error.message}\nRun with --help for the options.\n`,
+    );
+    process.exit(2);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger({ level: config.logLevel });
+  const lifecycle = createLifecycle();
+
+  let store: Store;
+  try {
+    store = openSqliteStore({ path: config.dbPath });
+    const applied = await store.migrate();
+    logger.info('database ready', { path: config.dbPath, migrationsApplied: applied });
+  } catch (error) {
+    logger.error('cannot open the database', { path: config.dbPath, error });
+    process.exit(1);
+  }
+
+  const createdKeys = await bootstrapIfEmpty(store);
+  const app = createApp({ store, logger, lifecycle });
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }) as Server;
+  const inFlight = trackInFlight(server);
+  server.on('error', (error) => {
+    logger.error('cannot listen', { host: config.host, port: config.port, error });
+    process.exit(1);
+  });
+  await new Promise<void>((listening) => server.once('listening', listening));
+
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${urlHost(config.host)}:${port}`;
+  lifecycle.phase = 'serving';
+  if (createdKeys !== undefined) {
+    logger.info(
+      'first start: created the default project, environments and API keys (printed once on stderr)',
+    );
+    process.stderr.write(`${bootstrapBanner(createdKeys, url)}\n`);
+  }
+  logger.info('listening', { url, host: config.host, port, pid: process.pid });
+
+  handleSignals({ server, inFlight, lifecycle, logger, store, config });
+}
+
+function handleSignals(ctx: {
+  server: Server;
+  inFlight: ReturnType<typeof trackInFlight>;
+  lifecycle: ReturnType<typeof createLifecycle>;
+  logger: Logger;
+  store: Store;
+  config: Config;
+}): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      ctx.logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    ctx.logger.info('stop signal received', { signal });
+    setTimeout(() => {
+      ctx.logger.error('shutdown did not finish in time: forcing exit', {
+        timeoutMs: ctx.config.shutdownTimeoutMs,
+      });
+      process.exit(1);
+    }, ctx.config.shutdownTimeoutMs).unref();
+    gracefulShutdown({
+      server: ctx.server,
+      inFlight: ctx.inFlight,
+      lifecycle: ctx.lifecycle,
+      graceMs: ctx.config.shutdownGraceMs,
+      logger: ctx.logger,
+      release: () => ctx.store.close(),
+    }).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        ctx.logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+/** The host part of a URL to print: IPv6 in brackets, and a wildcard address as loopback. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `ensign-server: fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

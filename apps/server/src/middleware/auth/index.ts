@@ -1,0 +1,41 @@
+import type { MiddlewareHandler } from 'hono';
+import { ApiError } from '../../http/api-error.js';
+import type { AppEnv } from '../../http/app-env.js';
+import { authenticate } from '../../services/api-keys.js';
+import type { ApiKeyKind, Store } from '../../store/store.js';
+
+const challenge = { 'WWW-Authenticate': 'Bearer realm="ensign"' };
+
+/**
+ * Requires `Authorization: Bearer <secret>` of one of `kinds`: 401 without a key or with a malformed,
+ * unknown or revoked one (the same answer for all, so it reveals nothing), 403 for a valid key of
+ * another kind. Sets `c.get('principal')` for the routes.
+ *
+ * @example
+ * api.use(requireKey(store, ['admin']));
+ * sdk.use(requireKey(store, ['server', 'client']));
+ */
+export function requireKey(store: Store, kinds: readonly ApiKeyKind[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('Authorization');
+    if (header === undefined) {
+      throw new ApiError(401, 'unauthorized', 'An API key is required (Authorization: Bearer <key>)', {
+        headers: challenge,
+      });
+    }
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    const principal = match?.[1] !== undefined ? await authenticate(store, match[1]) : undefined;
+    if (principal === undefined) {
+      throw new ApiError(401, 'unauthorized', 'The API key is invalid or revoked', { headers: challenge });
+    }
+    if (!kinds.includes(principal.kind)) {
+      throw new ApiError(
+        403,
+        'forbidden',
+        `A ${principal.kind} key cannot use this endpoint; it needs a ${kinds.join(' or ')} key`,
+      );
+    }
+    c.set('principal', principal);
+    await next();
+  };
+}

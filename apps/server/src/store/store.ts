@@ -1,0 +1,215 @@
+/**
+ * The storage port: everything routes and services need from a database, and nothing about which
+ * database. `SqliteStore` (store/sqlite/) implements it today; a PostgreSQL store for several
+ * replicas implements the same interface later, so no route or service changes.
+ *
+ * Every method is async even though better-sqlite3 is synchronous, because a network database is not.
+ * Writes that must be atomic are single methods (`commit`, `bootstrap`), not transactions handed to
+ * callers: each store runs them in one transaction of its own dialect.
+ */
+import type { Flag, FlagType, JsonValue, Segment } from '@ensign/core';
+
+/** admin: the whole admin API. server / client: SDK endpoints of one environment. */
+export type ApiKeyKind = 'admin' | 'server' | 'client';
+
+export interface Project {
+  id: number;
+  key: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface Environment {
+  id: number;
+  projectId: number;
+  key: string;
+  name: string;
+  /** Monotonic change counter of this environment (0 = nothing committed yet). */
+  revision: number;
+  createdAt: Date;
+}
+
+/** A stored API key. The secret itself is never stored: only its SHA-256 hash (hex). */
+export interface ApiKeyRecord {
+  id: number;
+  kind: ApiKeyKind;
+  name: string;
+  environmentId: number | null;
+  /** Non-secret leading characters of the secret, unique, used to find the row. */
+  prefix: string;
+  secretHash: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface NewApiKey {
+  kind: ApiKeyKind;
+  name: string;
+  environmentId: number | null;
+  prefix: string;
+  secretHash: string;
+}
+
+/** A flag's project-level definition (its per-environment configuration is a core `Flag`). */
+export interface FlagDefinition {
+  id: number;
+  projectId: number;
+  key: string;
+  name: string;
+  description: string;
+  type: FlagType;
+  variations: JsonValue[];
+  tags: string[];
+  owner: string | null;
+  temporary: boolean;
+  archivedAt: Date | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewFlagDefinition = Pick<FlagDefinition, 'key' | 'name' | 'type' | 'variations'> &
+  Partial<Pick<FlagDefinition, 'description' | 'tags' | 'owner' | 'temporary'>>;
+
+/** Who made a change and why; recorded in every revision. */
+export interface Attribution {
+  /** The API key's name (or "bootstrap"/"system" for the server itself). */
+  actor: string;
+  comment?: string;
+}
+
+/**
+ * One change inside a commit: replace (or create) a flag config or segment, or delete it (`config:
+ * null`). With `ifVersion`, the commit fails with `version_mismatch` unless the stored version is
+ * exactly that (0 = must not exist yet): optimistic concurrency for `If-Match`.
+ */
+export type ConfigChange =
+  | { kind: 'flag'; key: string; config: Omit<Flag, 'key' | 'version'> | null; ifVersion?: number }
+  | { kind: 'segment'; key: string; config: Omit<Segment, 'key' | 'version'> | null; ifVersion?: number };
+
+export interface CommitInput extends Attribution {
+  environmentId: number;
+  /** At least one; all are applied atomically under one new environment revision. */
+  changes: ConfigChange[];
+}
+
+export interface CommittedChange {
+  kind: 'flag' | 'segment';
+  key: string;
+  op: 'upsert' | 'delete';
+  /** The entity's version after the change (for a delete: the version that was deleted). */
+  version: number;
+  revisionId: number;
+}
+
+export interface CommitResult {
+  /** The environment's new revision: exactly one more than before. */
+  revision: number;
+  changes: CommittedChange[];
+}
+
+/** One change-log row: what an environment revision changed. */
+export interface ChangeLogEntry {
+  environmentId: number;
+  revision: number;
+  changes: Array<{ kind: 'flag' | 'segment'; key: string; op: 'upsert' | 'delete'; version: number }>;
+  createdAt: Date;
+}
+
+export type RevisionEntityKind = 'flag' | 'flag_config' | 'segment';
+
+/** An immutable revision: one change of one entity. */
+export interface Revision {
+  id: number;
+  projectId: number;
+  environmentId: number | null;
+  entityKind: RevisionEntityKind;
+  entityKey: string;
+  version: number;
+  environmentRevision: number | null;
+  actor: string;
+  comment: string | null;
+  before: JsonValue | null;
+  after: JsonValue | null;
+  createdAt: Date;
+}
+
+export interface RevisionFilter {
+  projectId: number;
+  environmentId?: number;
+  entityKind?: RevisionEntityKind;
+  entityKey?: string;
+  /** Only revisions with an id below this (pagination, newest first). */
+  beforeId?: number;
+  limit?: number;
+}
+
+/** What the first start creates, with secrets already hashed by the caller. */
+export interface BootstrapSeed {
+  project: { key: string; name: string };
+  environments: Array<{ key: string; name: string }>;
+  adminKeys: Array<Omit<NewApiKey, 'kind' | 'environmentId'>>;
+  /** SDK keys by environment key. */
+  sdkKeys: Array<Omit<NewApiKey, 'environmentId'> & { environmentKey: string }>;
+}
+
+export interface StoreHealth {
+  /** A trivial query succeeded. */
+  database: boolean;
+  /** Every migration this build ships is applied. */
+  migrations: boolean;
+}
+
+/**
+ * The storage interface. Methods throw `StoreError` (store-error.ts) for expected failures
+ * (not found, conflicts, version mismatch); anything else is a bug or an outage.
+ */
+export interface Store {
+  /** Applies pending migrations; safe to call from several processes at once. Returns how many ran. */
+  migrate(): Promise<number>;
+  health(): Promise<StoreHealth>;
+  /** Closes the connection; later calls fail. */
+  close(): Promise<void>;
+
+  /**
+   * Creates the seed if the database has no project yet, atomically (two processes starting on an
+   * empty database create it once). Resolves true when this call created it.
+   */
+  bootstrap(seed: BootstrapSeed): Promise<boolean>;
+
+  listProjects(): Promise<Project[]>;
+  getProject(key: string): Promise<Project | undefined>;
+  /** Throws `conflict` when the key is taken. */
+  createProject(input: { key: string; name: string }): Promise<Project>;
+  listEnvironments(projectId: number): Promise<Environment[]>;
+  getEnvironment(projectId: number, key: string): Promise<Environment | undefined>;
+
+  createApiKey(input: NewApiKey): Promise<ApiKeyRecord>;
+  findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Resolves false when no such key exists or it was already revoked. */
+  revokeApiKey(id: number): Promise<boolean>;
+
+  /** Creates a flag definition and its first revision. Throws `conflict` when the key is taken. */
+  createFlag(projectId: number, input: NewFlagDefinition, by: Attribution): Promise<FlagDefinition>;
+  getFlag(projectId: number, key: string): Promise<FlagDefinition | undefined>;
+  listFlags(projectId: number): Promise<FlagDefinition[]>;
+
+  getFlagConfig(environmentId: number, key: string): Promise<Flag | undefined>;
+  listFlagConfigs(environmentId: number): Promise<Flag[]>;
+  getSegment(environmentId: number, key: string): Promise<Segment | undefined>;
+  listSegments(environmentId: number): Promise<Segment[]>;
+
+  /**
+   * The one write path for flag configs and segments: in one transaction, bumps the environment's
+   * revision by one, applies every change, writes one immutable revision per change and one
+   * change-log row. Throws `not_found` (environment, flag definition, or entity to delete) and
+   * `version_mismatch` (an `ifVersion` that does not hold); then nothing is written.
+   */
+  commit(input: CommitInput): Promise<CommitResult>;
+
+  /** Change-log rows of an environment with revision > `afterRevision`, oldest first. */
+  changesSince(environmentId: number, afterRevision: number, limit?: number): Promise<ChangeLogEntry[]>;
+  listRevisions(filter: RevisionFilter): Promise<Revision[]>;
+  getRevision(id: number): Promise<Revision | undefined>;
+}
