@@ -14,6 +14,8 @@ import { drainGuard } from './middleware/drain-guard/index.js';
 import { jsonContent } from './middleware/json-content/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { requestLog } from './middleware/request-log/index.js';
+import { flagConfigRoutes } from './routes/flag-configs.js';
+import { flagRoutes } from './routes/flags.js';
 import { healthRoutes } from './routes/health.js';
 import { projectRoutes } from './routes/projects.js';
 import type { Store } from './store/store.js';
@@ -52,6 +54,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   api.use(jsonContent());
   api.route('/projects', projectRoutes(deps));
+  api.route('/projects/:project/flags', flagRoutes(deps));
+  api.route('/projects/:project/environments/:env/flags', flagConfigRoutes(deps));
   app.route('/api/v1', api);
 
   app.notFound(notFoundHandler);

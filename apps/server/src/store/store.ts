@@ -141,6 +141,10 @@ export interface RevisionFilter {
   entityKey?: string;
   /** Only revisions with an id below this (pagination, newest first). */
   beforeId?: number;
+  /** Only the revision that made this entity version (use with `entityKind` and `entityKey`). */
+  version?: number;
+  /** Only revisions of entity versions below this (pagination by version, newest first). */
+  beforeVersion?: number;
   limit?: number;
 }
 

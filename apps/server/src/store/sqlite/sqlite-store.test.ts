@@ -272,6 +272,34 @@ describe('commit', () => {
     expect(recreated.revision).toBe(4);
   });
 
+  it("lists an entity's revisions by version: one version, and pages below a version", async () => {
+    const store = await open();
+    const { project, dev, prod } = await prepared(store);
+    for (const on of [true, false, true]) {
+      await store.commit({
+        environmentId: dev.id,
+        actor: 'a',
+        changes: [{ kind: 'flag', key: 'checkout', config: config(on) }],
+      });
+    }
+    await store.commit({
+      environmentId: prod.id,
+      actor: 'a',
+      changes: [{ kind: 'flag', key: 'checkout', config: config(true) }],
+    });
+    const of = {
+      projectId: project.id,
+      environmentId: dev.id,
+      entityKind: 'flag_config',
+      entityKey: 'checkout',
+    } as const;
+    const two = await store.listRevisions({ ...of, version: 2 });
+    expect(two.map((r) => [r.version, (r.after as { on: boolean }).on])).toEqual([[2, false]]);
+    const page = await store.listRevisions({ ...of, beforeVersion: 3, limit: 1 });
+    expect(page.map((r) => r.version)).toEqual([2]);
+    expect((await store.listRevisions(of)).map((r) => r.version)).toEqual([3, 2, 1]);
+  });
+
   it('keeps revisions immutable in the database itself', async () => {
     const store = await open();
     const { dev } = await prepared(store);

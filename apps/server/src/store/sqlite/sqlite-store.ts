@@ -474,6 +474,8 @@ class SqliteStore implements Store {
     if (filter.entityKind !== undefined) conditions.push(eq(revisions.entityKind, filter.entityKind));
     if (filter.entityKey !== undefined) conditions.push(eq(revisions.entityKey, filter.entityKey));
     if (filter.beforeId !== undefined) conditions.push(lt(revisions.id, filter.beforeId));
+    if (filter.version !== undefined) conditions.push(eq(revisions.version, filter.version));
+    if (filter.beforeVersion !== undefined) conditions.push(lt(revisions.version, filter.beforeVersion));
     return this.#db
       .select()
       .from(revisions)
