@@ -33,6 +33,15 @@ function readConfig(): Config {
   }
 }
 
+// Listeners are installed first thing: without one, a SIGTERM that arrives while the server is still
+// starting kills the process outright (the default action) instead of shutting it down cleanly.
+let onSignal: (signal: NodeJS.Signals) => void = (signal) => {
+  pendingSignal = signal;
+};
+let pendingSignal: NodeJS.Signals | undefined;
+process.on('SIGTERM', (signal) => onSignal(signal));
+process.on('SIGINT', (signal) => onSignal(signal));
+
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel });
@@ -109,8 +118,9 @@ function handleSignals(ctx: {
       },
     );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  onSignal = stop;
+  // A signal that came while starting is handled now that there is a server to drain.
+  if (pendingSignal !== undefined) stop(pendingSignal);
 }
 
 /** The host part of a URL to print: IPv6 in brackets, and a wildcard address as loopback. */

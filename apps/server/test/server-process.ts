@@ -75,7 +75,14 @@ export function spawnServer(args: readonly string[], env: Record<string, string>
       }
     }
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // SIGKILL is the tests' own clean-up; any other signal means the server died instead of shutting down.
+      if (signal !== null && signal !== 'SIGKILL')
+        process.stderr.write(`server process ended by ${signal}; stderr:\n${stderr}\n`);
+      resolve(code);
+    }),
+  );
 
   const server: ServerProcess = {
     child,
