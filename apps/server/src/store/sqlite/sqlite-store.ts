@@ -365,31 +365,21 @@ class SqliteStore implements Store {
     if (flag === undefined)
       throw new StoreError('not_found', `flag "${change.key}" is not defined in this project`);
     const where = and(eq(flagConfigs.environmentId, env.id), eq(flagConfigs.flagId, flag.id));
-    const current = tx.select().from(flagConfigs).where(where).get();
-    checkVersion(change, current?.version ?? 0);
-    if (change.config === null) {
-      if (current === undefined) throw new StoreError('not_found', `flag "${change.key}" has no config here`);
-      tx.delete(flagConfigs).where(where).run();
-      const revisionId = this.#insertRevision(tx, env, 'flag_config', change.key, current.version, by, now, {
-        before: current.config,
-        after: null,
-      });
-      return { kind: 'flag', key: change.key, op: 'delete', version: current.version, revisionId };
-    }
-    const version = nextVersion(tx, env, 'flag_config', change.key, current?.version);
-    const config: Flag = { ...change.config, key: change.key, version };
-    tx.insert(flagConfigs)
-      .values({ environmentId: env.id, flagId: flag.id, version, config, updatedAt: now })
-      .onConflictDoUpdate({
-        target: [flagConfigs.environmentId, flagConfigs.flagId],
-        set: { version, config, updatedAt: now },
-      })
-      .run();
-    const revisionId = this.#insertRevision(tx, env, 'flag_config', change.key, version, by, now, {
-      before: current?.config ?? null,
-      after: config,
+    return this.#applyChange(tx, env, change, by, now, {
+      entityKind: 'flag_config',
+      missing: `flag "${change.key}" has no config here`,
+      current: () => tx.select().from(flagConfigs).where(where).get(),
+      remove: () => tx.delete(flagConfigs).where(where).run(),
+      upsert: (version, config) =>
+        tx
+          .insert(flagConfigs)
+          .values({ environmentId: env.id, flagId: flag.id, version, config: config as Flag, updatedAt: now })
+          .onConflictDoUpdate({
+            target: [flagConfigs.environmentId, flagConfigs.flagId],
+            set: { version, config: config as Flag, updatedAt: now },
+          })
+          .run(),
     });
-    return { kind: 'flag', key: change.key, op: 'upsert', version, revisionId };
   }
 
   #applySegmentChange(
@@ -400,31 +390,75 @@ class SqliteStore implements Store {
     now: Date,
   ): CommittedChange {
     const where = and(eq(segments.environmentId, env.id), eq(segments.key, change.key));
-    const current = tx.select().from(segments).where(where).get();
+    return this.#applyChange(tx, env, change, by, now, {
+      entityKind: 'segment',
+      missing: `segment "${change.key}" does not exist`,
+      current: () => tx.select().from(segments).where(where).get(),
+      remove: () => tx.delete(segments).where(where).run(),
+      upsert: (version, config) =>
+        tx
+          .insert(segments)
+          .values({
+            environmentId: env.id,
+            key: change.key,
+            version,
+            config: config as Segment,
+            updatedAt: now,
+          })
+          .onConflictDoUpdate({
+            target: [segments.environmentId, segments.key],
+            set: { version, config: config as Segment, updatedAt: now },
+          })
+          .run(),
+    });
+  }
+
+  /**
+   * The steps every config change shares: check the expected version, delete or upsert with the
+   * next version, and record the revision. `table` supplies the row access of one kind.
+   */
+  #applyChange(
+    tx: Tx,
+    env: Env,
+    change: ConfigChange,
+    by: Attribution,
+    now: Date,
+    table: {
+      entityKind: 'flag_config' | 'segment';
+      missing: string;
+      current: () => { version: number; config: Flag | Segment } | undefined;
+      remove: () => unknown;
+      upsert: (version: number, config: Flag | Segment) => unknown;
+    },
+  ): CommittedChange {
+    const current = table.current();
     checkVersion(change, current?.version ?? 0);
     if (change.config === null) {
-      if (current === undefined) throw new StoreError('not_found', `segment "${change.key}" does not exist`);
-      tx.delete(segments).where(where).run();
-      const revisionId = this.#insertRevision(tx, env, 'segment', change.key, current.version, by, now, {
-        before: current.config,
-        after: null,
-      });
-      return { kind: 'segment', key: change.key, op: 'delete', version: current.version, revisionId };
+      if (current === undefined) throw new StoreError('not_found', table.missing);
+      table.remove();
+      const revisionId = this.#insertRevision(
+        tx,
+        env,
+        table.entityKind,
+        change.key,
+        current.version,
+        by,
+        now,
+        {
+          before: current.config,
+          after: null,
+        },
+      );
+      return { kind: change.kind, key: change.key, op: 'delete', version: current.version, revisionId };
     }
-    const version = nextVersion(tx, env, 'segment', change.key, current?.version);
-    const config: Segment = { ...change.config, key: change.key, version };
-    tx.insert(segments)
-      .values({ environmentId: env.id, key: change.key, version, config, updatedAt: now })
-      .onConflictDoUpdate({
-        target: [segments.environmentId, segments.key],
-        set: { version, config, updatedAt: now },
-      })
-      .run();
-    const revisionId = this.#insertRevision(tx, env, 'segment', change.key, version, by, now, {
+    const version = nextVersion(tx, env, table.entityKind, change.key, current?.version);
+    const config = { ...change.config, key: change.key, version } as Flag | Segment;
+    table.upsert(version, config);
+    const revisionId = this.#insertRevision(tx, env, table.entityKind, change.key, version, by, now, {
       before: current?.config ?? null,
       after: config,
     });
-    return { kind: 'segment', key: change.key, op: 'upsert', version, revisionId };
+    return { kind: change.kind, key: change.key, op: 'upsert', version, revisionId };
   }
 
   #insertRevision(
