@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, apiClient, type Call, printedKeys } from './api-client.js';
 import { kill, type ServerProcess, startServer } from './server-process.js';
 
 let dir: string;
@@ -18,30 +19,7 @@ let sdk: string;
 const base = '/api/v1/projects/default';
 const config = (flag: string, env = 'development') => `${base}/environments/${env}/flags/${flag}`;
 
-interface Call {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
-  body: any;
-}
-
-async function call(
-  method: string,
-  path: string,
-  options: { body?: unknown; key?: string | null; headers?: Record<string, string> } = {},
-): Promise<Call> {
-  const headers: Record<string, string> = { ...options.headers };
-  const key = options.key === undefined ? admin : options.key;
-  if (key !== null) headers.Authorization = `Bearer ${key}`;
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers,
-    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) };
-}
+let call: ApiClient;
 
 async function createFlag(key: string, extra: Record<string, unknown> = {}): Promise<Call> {
   const res = await call('POST', `${base}/flags`, {
@@ -72,14 +50,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ensign-flags-'));
   db = join(dir, 'ensign.db');
   server = await startServer(db);
-  const keys = new Map(
-    [...server.stderr().matchAll(/^ {2}(.+?) +(ens_(?:adm|srv|cli)_[A-Za-z0-9_-]{43})$/gm)].map((m) => [
-      m[1]!,
-      m[2]!,
-    ]),
-  );
+  const keys = printedKeys(server.stderr());
   admin = keys.get('admin')!;
   sdk = keys.get('development server SDK')!;
+  call = apiClient(server, admin);
 });
 
 afterAll(async () => {

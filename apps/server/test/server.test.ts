@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { printedKeys } from './api-client.js';
 import { kill, type ServerProcess, spawnServer, startServer, within } from './server-process.js';
 
 let dir: string;
@@ -21,13 +22,6 @@ async function start(args: string[] = []): Promise<ServerProcess> {
   const server = await startServer(db, args);
   running.push(server);
   return server;
-}
-
-/** The secrets printed on first start, by key name. */
-function printedKeys(stderr: string): Map<string, string> {
-  return new Map(
-    [...stderr.matchAll(/^ {2}(.+?) +(ens_(?:adm|srv|cli)_[A-Za-z0-9_-]{43})$/gm)].map((m) => [m[1]!, m[2]!]),
-  );
 }
 
 beforeEach(() => {
