@@ -154,6 +154,13 @@ describe('auth on /api/v1', () => {
     }
 
     const admin = (await store.listApiKeys()).find((k) => k.kind === 'admin')!;
+    await store.createApiKey({
+      kind: 'admin',
+      name: 'spare',
+      environmentId: null,
+      prefix: 'ens_adm_spare000',
+      secretHash: '0'.repeat(64),
+    });
     await store.revokeApiKey(admin.id);
     expect((await get(bearer('admin'))).status).toBe(401);
   });
@@ -188,7 +195,15 @@ describe('/api/v1/projects', () => {
     const res = await post(JSON.stringify({ key: 'shop', name: 'Shop' }));
     expect(res.status).toBe(201);
     expect(res.headers.get('Location')).toBe('/api/v1/projects/shop');
-    expect(await res.json()).toMatchObject({ key: 'shop', name: 'Shop', environments: [] });
+    expect(await res.json()).toMatchObject({
+      key: 'shop',
+      name: 'Shop',
+      environments: [
+        { key: 'development', revision: 0 },
+        { key: 'staging', revision: 0 },
+        { key: 'production', revision: 0 },
+      ],
+    });
     const again = await post(JSON.stringify({ key: 'shop', name: 'Shop' }));
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ error: { code: 'conflict' } });

@@ -2,6 +2,7 @@
  * The HTTP application, built by a function with no I/O at import: `main.ts` gives it a real store
  * and logger, tests give it theirs and call `app.request()`.
  */
+import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from './http/api-error.js';
@@ -14,11 +15,18 @@ import { drainGuard } from './middleware/drain-guard/index.js';
 import { jsonContent } from './middleware/json-content/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { requestLog } from './middleware/request-log/index.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditRoutes } from './routes/audit.js';
+import { environmentRoutes } from './routes/environments.js';
 import { flagConfigRoutes } from './routes/flag-configs.js';
 import { flagRoutes } from './routes/flags.js';
 import { healthRoutes } from './routes/health.js';
 import { projectRoutes } from './routes/projects.js';
+import { addReferenceRoutes } from './routes/reference.js';
+import { segmentRoutes } from './routes/segments.js';
 import type { Store } from './store/store.js';
+
+const serverVersion = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 export interface AppDeps {
   store: Store;
@@ -54,9 +62,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   api.use(jsonContent());
   api.route('/projects', projectRoutes(deps));
+  api.route('/projects/:project/environments', environmentRoutes(deps));
   api.route('/projects/:project/flags', flagRoutes(deps));
   api.route('/projects/:project/environments/:env/flags', flagConfigRoutes(deps));
+  api.route('/projects/:project/environments/:env/segments', segmentRoutes(deps));
+  api.route('/projects/:project/audit', auditRoutes(deps));
+  api.route('/api-keys', apiKeyRoutes(deps));
   app.route('/api/v1', api);
+  addReferenceRoutes(app, serverVersion);
 
   app.notFound(notFoundHandler);
   app.onError(errorHandler(deps.logger));

@@ -423,7 +423,7 @@ describe('revisions', () => {
     expect(page1.body.items[0]).toMatchObject({
       actor: 'admin',
       comment: 'on=true',
-      config: { on: true, version: 4 },
+      document: { on: true, version: 4 },
     });
     expect(page1.body.next).toEqual({ before: 3 });
     const page2 = await call('GET', `${config('history')}/revisions?limit=2&before=3`);
@@ -434,7 +434,11 @@ describe('revisions', () => {
 
     const three = await call('GET', `${config('history')}/revisions/3`);
     expect(three.status).toBe(200);
-    expect(three.body).toMatchObject({ version: 3, config: { on: false }, before: { on: true, version: 2 } });
+    expect(three.body).toMatchObject({
+      version: 3,
+      document: { on: false },
+      before: { on: true, version: 2 },
+    });
     expect((await call('GET', `${config('history')}/revisions/99`)).status).toBe(404);
     expect((await call('GET', `${config('history')}/revisions/abc`)).status).toBe(404);
 
@@ -442,7 +446,7 @@ describe('revisions', () => {
     const reverted = await call('POST', `${config('history')}/revert`, { body: { version: 1 } });
     expect(reverted.status).toBe(200);
     expect(reverted.headers.get('etag')).toBe('"5"');
-    const { version: _v1, ...v1 } = (await call('GET', `${config('history')}/revisions/1`)).body.config;
+    const { version: _v1, ...v1 } = (await call('GET', `${config('history')}/revisions/1`)).body.document;
     const { version: _v5, ...v5 } = reverted.body;
     expect(v5).toEqual(v1);
     expect((await revisions()).development).toBe(before.development! + 1);

@@ -1,6 +1,15 @@
 import { zValidator } from '@hono/zod-validator';
+import { resolver, uniqueSymbol } from 'hono-openapi';
 import type { ZodType } from 'zod';
 import { ApiError, type Issue } from './api-error.js';
+
+/** Marks a validator with its schema, so that the OpenAPI document describes what it accepts. */
+function documented<M extends object>(middleware: M, target: 'json' | 'query', schema: ZodType): M {
+  return Object.assign(middleware, { [uniqueSymbol]: { target, ...resolver(schema) } });
+}
+
+const issuesOf = (error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }) =>
+  error.issues.map((issue): Issue => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 
 /**
  * Validates a JSON body against a zod schema (for instance the core's `flagSchema`). A body that is
@@ -11,13 +20,22 @@ import { ApiError, type Issue } from './api-error.js';
  * app.post('/', jsonBody(z.object({ key: z.string() })), (c) => c.json(c.req.valid('json')));
  */
 export function jsonBody<T extends ZodType>(schema: T) {
-  return zValidator('json', schema, (result) => {
+  const middleware = zValidator('json', schema, (result) => {
     if (!result.success) {
       throw new ApiError(422, 'invalid_body', 'The request body is invalid', {
-        issues: result.error.issues.map(
-          (issue): Issue => ({ path: issue.path.map(String).join('.'), message: issue.message }),
-        ),
+        issues: issuesOf(result.error),
       });
     }
   });
+  return documented(middleware, 'json', schema);
+}
+
+/** Validates the query string: 400 naming each bad parameter. */
+export function queryParams<T extends ZodType>(schema: T) {
+  const middleware = zValidator('query', schema, (result) => {
+    if (!result.success) {
+      throw new ApiError(400, 'bad_request', 'Invalid query parameters', { issues: issuesOf(result.error) });
+    }
+  });
+  return documented(middleware, 'query', schema);
 }

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { WriteContext } from '../services/flags.js';
+import type { WriteContext } from '../services/flag-definitions.js';
 import { ApiError } from './api-error.js';
 import type { AppEnv } from './app-env.js';
 

@@ -1,28 +1,33 @@
 import type { Flag } from '@ensign/core';
-import { flagSchema, serveSchema } from '@ensign/core/schema';
+import { flagShapeSchema, serveSchema } from '@ensign/core/schema';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { ApiError } from '../http/api-error.js';
 import type { AppEnv } from '../http/app-env.js';
 import { etag, ifMatchVersion, requiredIfMatch } from '../http/if-match.js';
+import { route } from '../http/openapi.js';
+import { flagConfigSchema } from '../http/response-schemas.js';
 import { jsonBody } from '../http/validate.js';
 import { writeContext } from '../http/write-context.js';
 import {
+  type ConfigDocument,
   editTargets,
-  getConfigRevision,
-  listConfigRevisions,
   replaceConfig,
-  requireEnvironment,
-  requireFlag,
-  requireFlagConfig,
-  requireProject,
   revert,
   setFallthrough,
+  setRuleServe,
   toggle,
-} from '../services/flags.js';
-import type { Revision, Store } from '../store/store.js';
+} from '../services/flag-configs.js';
+import { requireEnvironment, requireFlag, requireFlagConfig, requireProject } from '../services/lookup.js';
+import type { Store } from '../store/store.js';
+import { versionSchema } from './params.js';
+import { addRevisionRoutes } from './revision-routes.js';
 
-const version = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** A PUT body: the config as read, where `key` and `version` may be left out. */
+const configBodySchema = z.strictObject({
+  ...flagShapeSchema.shape,
+  key: flagShapeSchema.shape.key.optional(),
+  version: flagShapeSchema.shape.version.optional(),
+});
 const toggleSchema = z.strictObject({ on: z.boolean() });
 const targetsSchema = z
   .strictObject({
@@ -34,11 +39,25 @@ const targetsSchema = z
     message: 'add or remove at least one key',
     path: ['add'],
   });
-const revertSchema = z.strictObject({ version });
-const pageSchema = z.object({
-  limit: z.coerce.number().pipe(z.int().min(1).max(100)).default(20),
-  before: z.coerce.number().pipe(version).optional(),
-});
+const revertSchema = z.strictObject({ version: versionSchema });
+
+const tags = ['Flag configs'];
+const missing = 'No such project, environment or flag';
+const edit = (summary: string, extra: Record<number, string> = {}) =>
+  route({
+    summary,
+    description: 'If-Match (the config ETag) is optional: without it the edit applies to the current config.',
+    tags,
+    ok: flagConfigSchema,
+    etag: true,
+    errors: {
+      404: missing,
+      409: 'The flag is archived',
+      412: 'If-Match is stale',
+      422: 'Invalid body',
+      ...extra,
+    },
+  });
 
 /**
  * `/api/v1/projects/:project/environments/:env/flags`: a flag's config in one environment, its
@@ -61,91 +80,126 @@ export function flagConfigRoutes(deps: { store: Store }): Hono<AppEnv> {
     return c.json(config);
   }
 
-  app.get('/:flag', async (c) => {
-    const { env, flag } = await target(c);
-    return sendConfig(c, await requireFlagConfig(store, env, flag.key));
-  });
+  app.get(
+    '/:flag',
+    route({
+      summary: "Read a flag's config in an environment",
+      tags,
+      ok: flagConfigSchema,
+      etag: true,
+      errors: { 404: missing },
+    }),
+    async (c) => {
+      const { env, flag } = await target(c);
+      return sendConfig(c, await requireFlagConfig(store, env, flag.key));
+    },
+  );
 
-  app.put('/:flag', jsonBody(flagSchema), async (c) => {
-    const { env, flag } = await target(c);
-    const ifVersion = requiredIfMatch(c);
-    return sendConfig(
-      c,
-      await replaceConfig(store, env, flag, c.req.valid('json'), ifVersion, writeContext(c)),
-    );
-  });
+  app.put(
+    '/:flag',
+    route({
+      summary: "Replace a flag's config in an environment",
+      description:
+        'Needs If-Match with the ETag you read (428 without, 412 when stale). The body is the whole config ' +
+        "(docs/evaluation.md); type and variations must equal the definition's.",
+      tags,
+      ok: flagConfigSchema,
+      etag: true,
+      errors: {
+        404: missing,
+        409: 'The flag is archived',
+        412: 'If-Match is stale',
+        422: 'Invalid config, naming the field',
+        428: 'If-Match is missing',
+      },
+    }),
+    jsonBody(configBodySchema),
+    async (c) => {
+      const { env, flag } = await target(c);
+      const ifVersion = requiredIfMatch(c);
+      const body = c.req.valid('json') as ConfigDocument;
+      return sendConfig(c, await replaceConfig(store, env, flag, body, ifVersion, writeContext(c)));
+    },
+  );
 
-  app.post('/:flag/toggle', jsonBody(toggleSchema), async (c) => {
-    const { env, flag } = await target(c);
-    const { on } = c.req.valid('json');
-    return sendConfig(c, await toggle(store, env, flag.key, on, ifMatchVersion(c), writeContext(c)));
-  });
+  app.post(
+    '/:flag/toggle',
+    edit('Turn a flag on or off (the kill switch)'),
+    jsonBody(toggleSchema),
+    async (c) => {
+      const { env, flag } = await target(c);
+      const { on } = c.req.valid('json');
+      return sendConfig(c, await toggle(store, env, flag, on, ifMatchVersion(c), writeContext(c)));
+    },
+  );
 
-  app.put('/:flag/fallthrough', jsonBody(serveSchema), async (c) => {
-    const { env, flag } = await target(c);
-    const serve = c.req.valid('json');
-    return sendConfig(
-      c,
-      await setFallthrough(store, env, flag.key, serve, ifMatchVersion(c), writeContext(c)),
-    );
-  });
+  app.put(
+    '/:flag/fallthrough',
+    edit('Set what contexts matching no target or rule get: a variation, a percentage rollout or weights'),
+    jsonBody(serveSchema),
+    async (c) => {
+      const { env, flag } = await target(c);
+      return sendConfig(
+        c,
+        await setFallthrough(store, env, flag, c.req.valid('json'), ifMatchVersion(c), writeContext(c)),
+      );
+    },
+  );
 
-  app.post('/:flag/targets', jsonBody(targetsSchema), async (c) => {
-    const { env, flag } = await target(c);
-    const body = c.req.valid('json');
-    const edit = {
-      variation: body.variation,
-      ...(body.add !== undefined && { add: body.add }),
-      ...(body.remove !== undefined && { remove: body.remove }),
-    };
-    return sendConfig(c, await editTargets(store, env, flag.key, edit, ifMatchVersion(c), writeContext(c)));
-  });
+  app.put(
+    '/:flag/rules/:rule/serve',
+    edit('Set what one rule serves: a variation, a percentage rollout or weights', {
+      404: `${missing}, or no such rule`,
+    }),
+    jsonBody(serveSchema),
+    async (c) => {
+      const { env, flag } = await target(c);
+      const serve = c.req.valid('json');
+      return sendConfig(
+        c,
+        await setRuleServe(store, env, flag, c.req.param('rule'), serve, ifMatchVersion(c), writeContext(c)),
+      );
+    },
+  );
 
-  app.get('/:flag/revisions', async (c) => {
-    const { env, flag } = await target(c);
-    const parsed = pageSchema.safeParse(c.req.query());
-    if (!parsed.success) {
-      throw new ApiError(400, 'bad_request', 'Invalid query parameters', {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
-      });
-    }
-    const { limit, before } = parsed.data;
-    const items = await listConfigRevisions(store, env, flag.key, {
-      limit,
-      ...(before !== undefined && { beforeVersion: before }),
-    });
-    const last = items.at(-1);
-    return c.json({
-      items: items.map(revisionJson),
-      next:
-        items.length === limit && last !== undefined && last.version > 1 ? { before: last.version } : null,
-    });
-  });
+  app.post(
+    '/:flag/targets',
+    edit('Add or remove individually targeted context keys'),
+    jsonBody(targetsSchema),
+    async (c) => {
+      const { env, flag } = await target(c);
+      const body = c.req.valid('json');
+      const change = {
+        variation: body.variation,
+        ...(body.add !== undefined && { add: body.add }),
+        ...(body.remove !== undefined && { remove: body.remove }),
+      };
+      return sendConfig(c, await editTargets(store, env, flag, change, ifMatchVersion(c), writeContext(c)));
+    },
+  );
 
-  app.get('/:flag/revisions/:version', async (c) => {
-    const { env, flag } = await target(c);
-    const parsed = version.safeParse(Number(c.req.param('version')));
-    if (!parsed.success) throw new ApiError(404, 'not_found', `no revision "${c.req.param('version')}"`);
-    const revision = await getConfigRevision(store, env, flag.key, parsed.data);
-    return c.json({ ...revisionJson(revision), before: revision.before });
-  });
+  app.post(
+    '/:flag/revert',
+    edit('Restore the config an earlier version had, as a new revision'),
+    jsonBody(revertSchema),
+    async (c) => {
+      const { env, flag } = await target(c);
+      const { version: to } = c.req.valid('json');
+      return sendConfig(c, await revert(store, env, flag, to, ifMatchVersion(c), writeContext(c)));
+    },
+  );
 
-  app.post('/:flag/revert', jsonBody(revertSchema), async (c) => {
-    const { env, flag } = await target(c);
-    const { version: to } = c.req.valid('json');
-    return sendConfig(c, await revert(store, env, flag, to, ifMatchVersion(c), writeContext(c)));
+  addRevisionRoutes(app, {
+    store,
+    kind: 'flag_config',
+    param: 'flag',
+    noun: 'flag config',
+    tags,
+    resolve: async (c) => {
+      const { env, flag } = await target(c);
+      return { env, key: flag.key };
+    },
   });
 
   return app;
-}
-
-function revisionJson(revision: Revision) {
-  return {
-    version: revision.version,
-    environmentRevision: revision.environmentRevision,
-    actor: revision.actor,
-    comment: revision.comment,
-    createdAt: revision.createdAt.toISOString(),
-    config: revision.after,
-  };
 }

@@ -6,7 +6,7 @@
  * so there is nothing to brute-force from the hash.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyKind, Store } from '../store/store.js';
+import type { ApiKeyKind, ApiKeyRecord, Store } from '../store/store.js';
 
 const tags: Record<ApiKeyKind, string> = { admin: 'adm', server: 'srv', client: 'cli' };
 const format = /^ens_(adm|srv|cli)_[A-Za-z0-9_-]{43}$/;
@@ -56,4 +56,17 @@ export async function authenticate(store: Store, secret: string): Promise<Princi
   if (!match || row === undefined || row.revokedAt !== null) return undefined;
   if (!secret.startsWith(`ens_${tags[row.kind]}_`)) return undefined;
   return { keyId: row.id, kind: row.kind, name: row.name, environmentId: row.environmentId };
+}
+
+/**
+ * Creates a key and resolves its record with the secret, which is shown to the caller once and
+ * stored only as a hash.
+ */
+export async function createApiKey(
+  store: Store,
+  input: { kind: ApiKeyKind; name: string; environmentId: number | null },
+): Promise<{ record: ApiKeyRecord; secret: string }> {
+  const { secret, prefix, secretHash } = generateApiKey(input.kind);
+  const record = await store.createApiKey({ ...input, prefix, secretHash });
+  return { record, secret };
 }

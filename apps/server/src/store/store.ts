@@ -71,6 +71,16 @@ export interface FlagDefinition {
 export type NewFlagDefinition = Pick<FlagDefinition, 'key' | 'name' | 'type' | 'variations'> &
   Partial<Pick<FlagDefinition, 'description' | 'tags' | 'owner' | 'temporary'>>;
 
+/** The fields of a definition that can change after creation (type and variations cannot). */
+export type FlagDefinitionUpdate = Partial<
+  Pick<FlagDefinition, 'name' | 'description' | 'tags' | 'owner' | 'temporary'> & { archived: boolean }
+>;
+
+/** A flag config as written: the core `Flag` without the fields the store assigns. */
+export type FlagConfigBody = Omit<Flag, 'key' | 'version'>;
+/** A segment as written: the core `Segment` without the fields the store assigns. */
+export type SegmentBody = Omit<Segment, 'key' | 'version'>;
+
 /** Who made a change and why; recorded in every revision. */
 export interface Attribution {
   /** The API key's name (or "bootstrap"/"system" for the server itself). */
@@ -84,8 +94,8 @@ export interface Attribution {
  * exactly that (0 = must not exist yet): optimistic concurrency for `If-Match`.
  */
 export type ConfigChange =
-  | { kind: 'flag'; key: string; config: Omit<Flag, 'key' | 'version'> | null; ifVersion?: number }
-  | { kind: 'segment'; key: string; config: Omit<Segment, 'key' | 'version'> | null; ifVersion?: number };
+  | { kind: 'flag'; key: string; config: FlagConfigBody | null; ifVersion?: number }
+  | { kind: 'segment'; key: string; config: SegmentBody | null; ifVersion?: number };
 
 export interface CommitInput extends Attribution {
   environmentId: number;
@@ -145,6 +155,12 @@ export interface RevisionFilter {
   version?: number;
   /** Only revisions of entity versions below this (pagination by version, newest first). */
   beforeVersion?: number;
+  /** Only changes made by this actor (an API key's name). */
+  actor?: string;
+  /** Only changes made at or after this time. */
+  since?: Date;
+  /** Only changes made before this time. */
+  until?: Date;
   limit?: number;
 }
 
@@ -183,21 +199,60 @@ export interface Store {
 
   listProjects(): Promise<Project[]>;
   getProject(key: string): Promise<Project | undefined>;
-  /** Throws `conflict` when the key is taken. */
-  createProject(input: { key: string; name: string }): Promise<Project>;
+  /** Creates a project with its environments, atomically. Throws `conflict` when the key is taken. */
+  createProject(input: {
+    key: string;
+    name: string;
+    environments: Array<{ key: string; name: string }>;
+  }): Promise<Project>;
   listEnvironments(projectId: number): Promise<Environment[]>;
   getEnvironment(projectId: number, key: string): Promise<Environment | undefined>;
+  /**
+   * Creates an environment and, in the same transaction, gives every flag of the project a config
+   * there (`initialConfig(flag)`) under the environment's first revision. Throws `not_found` for the
+   * project, `conflict` when the key is taken.
+   */
+  createEnvironment(
+    projectId: number,
+    input: { key: string; name: string },
+    by: Attribution,
+    initialConfig: (flag: FlagDefinition) => FlagConfigBody,
+  ): Promise<Environment>;
 
   createApiKey(input: NewApiKey): Promise<ApiKeyRecord>;
   findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined>;
+  getApiKey(id: number): Promise<ApiKeyRecord | undefined>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
-  /** Resolves false when no such key exists or it was already revoked. */
-  revokeApiKey(id: number): Promise<boolean>;
+  /**
+   * Revokes a key (a no-op for one already revoked) and resolves its record. Throws `not_found`, and
+   * `conflict` for the last active admin key: revoking it would lock everyone out of the admin API.
+   */
+  revokeApiKey(id: number): Promise<ApiKeyRecord>;
 
-  /** Creates a flag definition and its first revision. Throws `conflict` when the key is taken. */
-  createFlag(projectId: number, input: NewFlagDefinition, by: Attribution): Promise<FlagDefinition>;
+  /**
+   * Creates a flag definition and its first revision and, in the same transaction, `initialConfig`
+   * in every environment of the project (one new revision each). Throws `conflict` when the key is taken.
+   */
+  createFlag(
+    projectId: number,
+    input: NewFlagDefinition,
+    by: Attribution,
+    initialConfig: FlagConfigBody,
+  ): Promise<{ flag: FlagDefinition; configs: Array<{ environment: Environment; config: Flag }> }>;
   getFlag(projectId: number, key: string): Promise<FlagDefinition | undefined>;
   listFlags(projectId: number): Promise<FlagDefinition[]>;
+  /**
+   * Changes a definition: bumps its version and records a revision. Archiving (or restoring) also
+   * bumps the revision of every environment where the flag has a config, with a change-log entry
+   * (`delete` when archived, `upsert` when restored), because SDKs stop (or resume) receiving it.
+   * Throws `not_found`, and `version_mismatch` when `ifVersion` is not the stored version.
+   */
+  updateFlag(
+    projectId: number,
+    key: string,
+    update: FlagDefinitionUpdate,
+    by: Attribution & { ifVersion?: number },
+  ): Promise<FlagDefinition>;
 
   getFlagConfig(environmentId: number, key: string): Promise<Flag | undefined>;
   listFlagConfigs(environmentId: number): Promise<Flag[]>;

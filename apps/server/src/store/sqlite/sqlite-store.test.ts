@@ -50,13 +50,15 @@ async function open(): Promise<Store> {
 async function prepared(store: Store) {
   await store.bootstrap(seed);
   const project = (await store.getProject('default'))!;
-  const dev = (await store.getEnvironment(project.id, 'development'))!;
-  const prod = (await store.getEnvironment(project.id, 'production'))!;
   await store.createFlag(
     project.id,
     { key: 'checkout', name: 'Checkout', type: 'boolean', variations: [true, false] },
     { actor: 't' },
+    { type: 'boolean', on: false, variations: [true, false], offVariation: 1, fallthrough: { variation: 1 } },
   );
+  // Creating the flag gave each environment its first revision: an OFF config at version 1.
+  const dev = (await store.getEnvironment(project.id, 'development'))!;
+  const prod = (await store.getEnvironment(project.id, 'production'))!;
   return { project, dev, prod };
 }
 
@@ -124,8 +126,19 @@ describe('api keys', () => {
     await store.bootstrap(seed);
     const key = (await store.findApiKeyByPrefix('ens_adm_aaaaaaaa'))!;
     expect(key.revokedAt).toBeNull();
-    expect(await store.revokeApiKey(key.id)).toBe(true);
-    expect(await store.revokeApiKey(key.id)).toBe(false);
+    // The seed's only admin key: revoking it would lock everyone out.
+    await expect(store.revokeApiKey(key.id)).rejects.toMatchObject({ code: 'conflict' });
+    await store.createApiKey({
+      kind: 'admin',
+      name: 'second',
+      environmentId: null,
+      prefix: 'ens_adm_bbbbbbbb',
+      secretHash: 'b',
+    });
+    const revoked = await store.revokeApiKey(key.id);
+    expect(revoked.revokedAt).toBeInstanceOf(Date);
+    expect((await store.revokeApiKey(key.id)).revokedAt).toEqual(revoked.revokedAt);
+    await expect(store.revokeApiKey(9_999)).rejects.toMatchObject({ code: 'not_found' });
     expect((await store.findApiKeyByPrefix('ens_adm_aaaaaaaa'))!.revokedAt).toBeInstanceOf(Date);
     await expect(
       store.createApiKey({
@@ -155,13 +168,13 @@ describe('commit', () => {
       environmentId: dev.id,
       actor: 'alice',
       comment: 'launch',
-      changes: [{ kind: 'flag', key: 'checkout', config: config(true), ifVersion: 0 }],
+      changes: [{ kind: 'flag', key: 'checkout', config: config(true), ifVersion: 1 }],
     });
-    expect(first.revision).toBe(1);
-    expect(first.changes).toMatchObject([{ kind: 'flag', key: 'checkout', op: 'upsert', version: 1 }]);
+    expect(first.revision).toBe(2);
+    expect(first.changes).toMatchObject([{ kind: 'flag', key: 'checkout', op: 'upsert', version: 2 }]);
     expect(await store.getFlagConfig(dev.id, 'checkout')).toMatchObject({
       key: 'checkout',
-      version: 1,
+      version: 2,
       on: true,
     });
 
@@ -169,37 +182,40 @@ describe('commit', () => {
       environmentId: dev.id,
       actor: 'bob',
       changes: [
-        { kind: 'flag', key: 'checkout', config: config(false), ifVersion: 1 },
+        { kind: 'flag', key: 'checkout', config: config(false), ifVersion: 2 },
         { kind: 'segment', key: 'beta', config: { included: ['u1'] } },
       ],
     });
-    expect(second.revision).toBe(2);
-    expect((await store.listEnvironments(project.id)).map((e) => e.revision)).toEqual([2, 0]);
-    expect(prod.revision).toBe(0);
+    expect(second.revision).toBe(3);
+    expect((await store.listEnvironments(project.id)).map((e) => e.revision)).toEqual([3, 1]);
+    expect(prod.revision).toBe(1);
 
     expect(await store.changesSince(dev.id, 0)).toMatchObject([
       { revision: 1, changes: [{ kind: 'flag', key: 'checkout', op: 'upsert', version: 1 }] },
+      { revision: 2, changes: [{ kind: 'flag', key: 'checkout', op: 'upsert', version: 2 }] },
       {
-        revision: 2,
+        revision: 3,
         changes: [
-          { kind: 'flag', key: 'checkout', op: 'upsert', version: 2 },
+          { kind: 'flag', key: 'checkout', op: 'upsert', version: 3 },
           { kind: 'segment', key: 'beta', op: 'upsert', version: 1 },
         ],
       },
     ]);
-    expect(await store.changesSince(dev.id, 2)).toEqual([]);
+    expect(await store.changesSince(dev.id, 3)).toEqual([]);
 
     const history = await store.listRevisions({
       projectId: project.id,
       entityKind: 'flag_config',
       entityKey: 'checkout',
+      environmentId: dev.id,
     });
     expect(history.map((r) => [r.version, r.environmentRevision, r.actor, r.comment])).toEqual([
-      [2, 2, 'bob', null],
-      [1, 1, 'alice', 'launch'],
+      [3, 3, 'bob', null],
+      [2, 2, 'alice', 'launch'],
+      [1, 1, 't', null],
     ]);
-    expect(history[0]!.before).toMatchObject({ on: true, version: 1 });
-    expect(history[0]!.after).toMatchObject({ on: false, version: 2 });
+    expect(history[0]!.before).toMatchObject({ on: true, version: 2 });
+    expect(history[0]!.after).toMatchObject({ on: false, version: 3 });
   });
 
   it('writes nothing, not even the counter, when a version check fails', async () => {
@@ -216,15 +232,15 @@ describe('commit', () => {
       actor: 'b',
       changes: [
         { kind: 'segment', key: 'beta', config: { included: ['u1'] } },
-        { kind: 'flag', key: 'checkout', config: config(false), ifVersion: 0 },
+        { kind: 'flag', key: 'checkout', config: config(false), ifVersion: 1 },
       ],
     });
     await expect(stale).rejects.toBeInstanceOf(StoreError);
-    await expect(stale).rejects.toMatchObject({ code: 'version_mismatch', currentVersion: 1 });
+    await expect(stale).rejects.toMatchObject({ code: 'version_mismatch', currentVersion: 2 });
 
-    expect((await store.getEnvironment(project.id, 'development'))!.revision).toBe(1);
+    expect((await store.getEnvironment(project.id, 'development'))!.revision).toBe(2);
     expect(await store.getSegment(dev.id, 'beta')).toBeUndefined();
-    expect(await store.changesSince(dev.id, 0)).toHaveLength(1);
+    expect(await store.changesSince(dev.id, 0)).toHaveLength(2);
   });
 
   it('refuses unknown flags, unknown environments and deleting what does not exist', async () => {
@@ -265,11 +281,11 @@ describe('commit', () => {
     await put(config(true));
     await put(config(false));
     const deleted = await put(null);
-    expect(deleted.changes[0]).toMatchObject({ op: 'delete', version: 2 });
+    expect(deleted.changes[0]).toMatchObject({ op: 'delete', version: 3 });
     expect(await store.getFlagConfig(dev.id, 'checkout')).toBeUndefined();
     const recreated = await put(config(true));
-    expect(recreated.changes[0]).toMatchObject({ op: 'upsert', version: 3 });
-    expect(recreated.revision).toBe(4);
+    expect(recreated.changes[0]).toMatchObject({ op: 'upsert', version: 4 });
+    expect(recreated.revision).toBe(5);
   });
 
   it("lists an entity's revisions by version: one version, and pages below a version", async () => {
@@ -293,11 +309,11 @@ describe('commit', () => {
       entityKind: 'flag_config',
       entityKey: 'checkout',
     } as const;
-    const two = await store.listRevisions({ ...of, version: 2 });
-    expect(two.map((r) => [r.version, (r.after as { on: boolean }).on])).toEqual([[2, false]]);
+    const three = await store.listRevisions({ ...of, version: 3 });
+    expect(three.map((r) => [r.version, (r.after as { on: boolean }).on])).toEqual([[3, false]]);
     const page = await store.listRevisions({ ...of, beforeVersion: 3, limit: 1 });
     expect(page.map((r) => r.version)).toEqual([2]);
-    expect((await store.listRevisions(of)).map((r) => r.version)).toEqual([3, 2, 1]);
+    expect((await store.listRevisions(of)).map((r) => r.version)).toEqual([4, 3, 2, 1]);
   });
 
   it('keeps revisions immutable in the database itself', async () => {
@@ -331,14 +347,14 @@ describe('two stores on one file (two processes)', () => {
       });
       results.push(revision);
     }
-    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
 
-    const viaA = await a.changesSince(dev.id, 0);
-    const viaB = await b.changesSince(dev.id, 0);
+    const viaA = await a.changesSince(dev.id, 1);
+    const viaB = await b.changesSince(dev.id, 1);
     expect(viaB).toEqual(viaA);
     expect(viaA.map((e) => e.revision)).toEqual(results);
     expect(viaA.map((e) => e.changes[0]!.version)).toEqual(results);
-    expect((await b.getFlagConfig(dev.id, 'checkout'))!.version).toBe(20);
+    expect((await b.getFlagConfig(dev.id, 'checkout'))!.version).toBe(21);
 
     // An If-Match based on what `a` read is stale once `b` has written.
     const seenByA = (await a.getFlagConfig(dev.id, 'checkout'))!.version;
@@ -353,7 +369,7 @@ describe('two stores on one file (two processes)', () => {
         actor: 'a',
         changes: [{ kind: 'flag', key: 'checkout', config: config(false), ifVersion: seenByA }],
       }),
-    ).rejects.toMatchObject({ code: 'version_mismatch', currentVersion: 21 });
+    ).rejects.toMatchObject({ code: 'version_mismatch', currentVersion: 22 });
   });
 
   it('fails a commit cleanly while another connection holds the write lock past the busy timeout', async () => {
@@ -374,7 +390,7 @@ describe('two stores on one file (two processes)', () => {
     await expect(put(quick)).rejects.toThrow(/locked|busy/i);
     other.exec('COMMIT');
     other.close();
-    expect((await put(quick)).revision).toBe(1);
-    expect((await a.getEnvironment(project.id, 'development'))!.revision).toBe(1);
+    expect((await put(quick)).revision).toBe(2);
+    expect((await a.getEnvironment(project.id, 'development'))!.revision).toBe(2);
   });
 });

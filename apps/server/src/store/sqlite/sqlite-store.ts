@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Flag, JsonValue, Segment } from '@ensign/core';
 import BetterSqlite3 from 'better-sqlite3';
-import { and, asc, desc, eq, gt, lt, max, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, isNull, lt, max, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import type { MigrationMeta } from 'drizzle-orm/migrator';
 import type {
@@ -15,7 +15,9 @@ import type {
   CommittedChange,
   ConfigChange,
   Environment,
+  FlagConfigBody,
   FlagDefinition,
+  FlagDefinitionUpdate,
   NewApiKey,
   NewFlagDefinition,
   Project,
@@ -148,13 +150,66 @@ class SqliteStore implements Store {
     return this.#db.select().from(projects).where(eq(projects.key, key)).get();
   }
 
-  async createProject(input: { key: string; name: string }): Promise<Project> {
+  async createProject(input: {
+    key: string;
+    name: string;
+    environments: Array<{ key: string; name: string }>;
+  }): Promise<Project> {
+    const now = new Date();
     return uniqueOrConflict(`project "${input.key}" already exists`, () =>
-      this.#db
-        .insert(projects)
-        .values({ ...input, createdAt: new Date() })
-        .returning()
-        .get(),
+      this.#db.transaction(
+        (tx) => {
+          const project = tx
+            .insert(projects)
+            .values({ key: input.key, name: input.name, createdAt: now })
+            .returning()
+            .get();
+          for (const env of input.environments)
+            tx.insert(environments)
+              .values({ ...env, projectId: project.id, createdAt: now })
+              .run();
+          return project;
+        },
+        { behavior: 'immediate' },
+      ),
+    );
+  }
+
+  async createEnvironment(
+    projectId: number,
+    input: { key: string; name: string },
+    by: Attribution,
+    initialConfig: (flag: FlagDefinition) => FlagConfigBody,
+  ): Promise<Environment> {
+    const now = new Date();
+    return uniqueOrConflict(`environment "${input.key}" already exists`, () =>
+      this.#db.transaction(
+        (tx) => {
+          if (
+            tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).get() ===
+            undefined
+          )
+            throw new StoreError('not_found', `project ${projectId} does not exist`);
+          const created = tx
+            .insert(environments)
+            .values({ ...input, projectId, createdAt: now })
+            .returning()
+            .get();
+          const defs = tx
+            .select()
+            .from(flags)
+            .where(eq(flags.projectId, projectId))
+            .orderBy(asc(flags.key))
+            .all();
+          if (defs.length === 0) return created;
+          const changes = defs.map(
+            (def): ConfigChange => ({ kind: 'flag', key: def.key, config: initialConfig(def), ifVersion: 0 }),
+          );
+          const { revision } = this.#commitTx(tx, { environmentId: created.id, ...by, changes }, now);
+          return { ...created, revision };
+        },
+        { behavior: 'immediate' },
+      ),
     );
   }
 
@@ -193,16 +248,37 @@ class SqliteStore implements Store {
     return this.#db.select().from(apiKeys).orderBy(asc(apiKeys.id)).all();
   }
 
-  async revokeApiKey(id: number): Promise<boolean> {
-    const result = this.#db
-      .update(apiKeys)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(apiKeys.id, id), sql`${apiKeys.revokedAt} is null`))
-      .run();
-    return result.changes > 0;
+  async getApiKey(id: number): Promise<ApiKeyRecord | undefined> {
+    return this.#db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
   }
 
-  async createFlag(projectId: number, input: NewFlagDefinition, by: Attribution): Promise<FlagDefinition> {
+  async revokeApiKey(id: number): Promise<ApiKeyRecord> {
+    return this.#db.transaction(
+      (tx) => {
+        const key = tx.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+        if (key === undefined) throw new StoreError('not_found', `API key ${id} does not exist`);
+        if (key.revokedAt !== null) return key;
+        if (key.kind === 'admin') {
+          const active = tx
+            .select({ n: count() })
+            .from(apiKeys)
+            .where(and(eq(apiKeys.kind, 'admin'), isNull(apiKeys.revokedAt)))
+            .get();
+          if ((active?.n ?? 0) <= 1)
+            throw new StoreError('conflict', 'this is the last active admin key: create another one first');
+        }
+        return tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id)).returning().get()!;
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  async createFlag(
+    projectId: number,
+    input: NewFlagDefinition,
+    by: Attribution,
+    initialConfig: FlagConfigBody,
+  ): Promise<{ flag: FlagDefinition; configs: Array<{ environment: Environment; config: Flag }> }> {
     const now = new Date();
     return uniqueOrConflict(`flag "${input.key}" already exists`, () =>
       this.#db.transaction(
@@ -240,7 +316,26 @@ class SqliteStore implements Store {
               createdAt: now,
             })
             .run();
-          return flag;
+          const envs = tx
+            .select()
+            .from(environments)
+            .where(eq(environments.projectId, projectId))
+            .orderBy(asc(environments.id))
+            .all();
+          const configs = envs.map((environment) => {
+            const change: ConfigChange = { kind: 'flag', key: flag.key, config: initialConfig, ifVersion: 0 };
+            const result = this.#commitTx(
+              tx,
+              { environmentId: environment.id, ...by, changes: [change] },
+              now,
+            );
+            const version = result.changes[0]!.version;
+            return {
+              environment: { ...environment, revision: result.revision },
+              config: { ...initialConfig, key: flag.key, version } as Flag,
+            };
+          });
+          return { flag, configs };
         },
         { behavior: 'immediate' },
       ),
@@ -257,6 +352,74 @@ class SqliteStore implements Store {
 
   async listFlags(projectId: number): Promise<FlagDefinition[]> {
     return this.#db.select().from(flags).where(eq(flags.projectId, projectId)).orderBy(asc(flags.key)).all();
+  }
+
+  async updateFlag(
+    projectId: number,
+    key: string,
+    update: FlagDefinitionUpdate,
+    by: Attribution & { ifVersion?: number },
+  ): Promise<FlagDefinition> {
+    const now = new Date();
+    return this.#db.transaction(
+      (tx) => {
+        const where = and(eq(flags.projectId, projectId), eq(flags.key, key));
+        const current = tx.select().from(flags).where(where).get();
+        if (current === undefined) throw new StoreError('not_found', `flag "${key}" does not exist`);
+        if (by.ifVersion !== undefined && by.ifVersion !== current.version) {
+          throw new StoreError(
+            'version_mismatch',
+            `flag "${key}" is at version ${current.version}, not ${by.ifVersion}`,
+            {
+              currentVersion: current.version,
+            },
+          );
+        }
+        const { archived, ...fields } = update;
+        const archivedAt =
+          archived === undefined ? current.archivedAt : archived ? (current.archivedAt ?? now) : null;
+        const next = tx
+          .update(flags)
+          .set({ ...fields, archivedAt, version: current.version + 1, updatedAt: now })
+          .where(where)
+          .returning()
+          .get()!;
+        const revision = tx
+          .insert(revisions)
+          .values({
+            projectId,
+            environmentId: null,
+            entityKind: 'flag',
+            entityKey: key,
+            version: next.version,
+            environmentRevision: null,
+            actor: by.actor,
+            comment: by.comment ?? null,
+            before: definitionDocument(current),
+            after: definitionDocument(next),
+            createdAt: now,
+          })
+          .returning({ id: revisions.id })
+          .get();
+        if ((current.archivedAt === null) !== (next.archivedAt === null)) {
+          // SDKs are not sent archived flags: tell every environment's change log that it left (or came back).
+          const configs = tx.select().from(flagConfigs).where(eq(flagConfigs.flagId, current.id)).all();
+          for (const config of configs) {
+            this.#commitTx(tx, { environmentId: config.environmentId, ...by }, now, (): CommittedChange[] => [
+              {
+                kind: 'flag',
+                key,
+                op: next.archivedAt === null ? 'upsert' : 'delete',
+                version: config.version,
+                revisionId: revision.id,
+              },
+            ]);
+          }
+        }
+        return next;
+      },
+      { behavior: 'immediate' },
+    );
   }
 
   async getFlagConfig(environmentId: number, key: string): Promise<Flag | undefined> {
@@ -317,37 +480,47 @@ class SqliteStore implements Store {
     if (keys.size !== input.changes.length)
       throw new TypeError('commit: the same entity twice in one commit');
     const now = new Date();
-    return this.#db.transaction(
-      (tx) => {
-        const env = tx
-          .update(environments)
-          .set({ revision: sql`${environments.revision} + 1` })
-          .where(eq(environments.id, input.environmentId))
-          .returning({
-            id: environments.id,
-            projectId: environments.projectId,
-            revision: environments.revision,
-          })
-          .get();
-        if (env === undefined)
-          throw new StoreError('not_found', `environment ${input.environmentId} does not exist`);
-        const committed = input.changes.map((change) =>
-          change.kind === 'flag'
-            ? this.#applyFlagChange(tx, env, change, input, now)
-            : this.#applySegmentChange(tx, env, change, input, now),
-        );
-        tx.insert(changeLog)
-          .values({
-            environmentId: env.id,
-            revision: env.revision,
-            changes: committed.map(({ kind, key, op, version }) => ({ kind, key, op, version })),
-            createdAt: now,
-          })
-          .run();
-        return { revision: env.revision, changes: committed };
-      },
-      { behavior: 'immediate' },
-    );
+    return this.#db.transaction((tx) => this.#commitTx(tx, input, now), { behavior: 'immediate' });
+  }
+
+  /**
+   * `commit` inside a transaction the caller holds. `apply` overrides how the changes are applied
+   * (archiving writes change-log entries for configs it does not change).
+   */
+  #commitTx(
+    tx: Tx,
+    input: Attribution & { environmentId: number; changes?: ConfigChange[] },
+    now: Date,
+    apply?: (env: Env) => CommittedChange[],
+  ): CommitResult {
+    const env = tx
+      .update(environments)
+      .set({ revision: sql`${environments.revision} + 1` })
+      .where(eq(environments.id, input.environmentId))
+      .returning({
+        id: environments.id,
+        projectId: environments.projectId,
+        revision: environments.revision,
+      })
+      .get();
+    if (env === undefined)
+      throw new StoreError('not_found', `environment ${input.environmentId} does not exist`);
+    const committed =
+      apply?.(env) ??
+      (input.changes ?? []).map((change) =>
+        change.kind === 'flag'
+          ? this.#applyFlagChange(tx, env, change, input, now)
+          : this.#applySegmentChange(tx, env, change, input, now),
+      );
+    tx.insert(changeLog)
+      .values({
+        environmentId: env.id,
+        revision: env.revision,
+        changes: committed.map(({ kind, key, op, version }) => ({ kind, key, op, version })),
+        createdAt: now,
+      })
+      .run();
+    return { revision: env.revision, changes: committed };
   }
 
   #applyFlagChange(
@@ -510,6 +683,9 @@ class SqliteStore implements Store {
     if (filter.beforeId !== undefined) conditions.push(lt(revisions.id, filter.beforeId));
     if (filter.version !== undefined) conditions.push(eq(revisions.version, filter.version));
     if (filter.beforeVersion !== undefined) conditions.push(lt(revisions.version, filter.beforeVersion));
+    if (filter.actor !== undefined) conditions.push(eq(revisions.actor, filter.actor));
+    if (filter.since !== undefined) conditions.push(gte(revisions.createdAt, filter.since));
+    if (filter.until !== undefined) conditions.push(lt(revisions.createdAt, filter.until));
     return this.#db
       .select()
       .from(revisions)

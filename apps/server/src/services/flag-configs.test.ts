@@ -2,12 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../http/api-error.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Environment, Project, Store } from '../store/store.js';
-import { createFlag, editTargets, initialConfig, setFallthrough } from './flags.js';
+import { editTargets, setFallthrough } from './flag-configs.js';
+import { createFlag, initialConfig } from './flag-definitions.js';
 
 let store: Store;
 let project: Project;
 let dev: Environment;
 const by = { actor: 'tester' };
+const def = async (key: string) => (await store.getFlag(project.id, key))!;
 
 beforeEach(async () => {
   store = openSqliteStore({ path: ':memory:' });
@@ -63,16 +65,30 @@ describe('flag service', () => {
 
   it('moves a target key between variations and drops empty lists', async () => {
     await createFlag(store, project, { key: 't', name: 'T', type: 'boolean', variations: [true, false] }, by);
-    await editTargets(store, dev, 't', { variation: 0, add: ['a', 'b'] }, undefined, by);
-    const moved = await editTargets(store, dev, 't', { variation: 1, add: ['a', 'b'] }, undefined, by);
+    await editTargets(store, dev, await def('t'), { variation: 0, add: ['a', 'b'] }, undefined, by);
+    const moved = await editTargets(
+      store,
+      dev,
+      await def('t'),
+      { variation: 1, add: ['a', 'b'] },
+      undefined,
+      by,
+    );
     expect(moved.targets).toEqual([{ variation: 1, values: ['a', 'b'] }]);
-    const cleared = await editTargets(store, dev, 't', { variation: 1, remove: ['a', 'b'] }, undefined, by);
+    const cleared = await editTargets(
+      store,
+      dev,
+      await def('t'),
+      { variation: 1, remove: ['a', 'b'] },
+      undefined,
+      by,
+    );
     expect(cleared.targets).toBeUndefined();
   });
 
   it('reports fallthrough problems at paths of the Serve body', async () => {
     await createFlag(store, project, { key: 's', name: 'S', type: 'boolean', variations: [true, false] }, by);
-    const error = await setFallthrough(store, dev, 's', { variation: 5 }, undefined, by).catch(
+    const error = await setFallthrough(store, dev, await def('s'), { variation: 5 }, undefined, by).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ApiError);
