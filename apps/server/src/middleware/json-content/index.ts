@@ -11,12 +11,12 @@ const json = /^application\/([\w.-]+\+)?json$/i;
 export function jsonContent(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const length = c.req.header('Content-Length');
-    // Over HTTP/1.1 a body is announced by Content-Length or Transfer-Encoding; a Request built in
-    // process (tests, other adapters) may have neither, so fall back to whether it has a stream.
-    const hasBody =
-      length !== undefined
-        ? length !== '0'
-        : c.req.header('Transfer-Encoding') !== undefined || c.req.raw.body !== null;
+    const chunked = c.req.header('Transfer-Encoding') !== undefined;
+    // Over HTTP/1.1 a body is announced by Content-Length or Transfer-Encoding, and without either
+    // there is none (a DELETE from fetch sends neither). A Request built in process (tests, other
+    // adapters) may have neither header, so there fall back to whether it has a stream.
+    const overHttp = (c.env as { incoming?: unknown } | undefined)?.incoming !== undefined;
+    const hasBody = length !== undefined ? length !== '0' : chunked || (!overHttp && c.req.raw.body !== null);
     const type = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim();
     if (hasBody && !json.test(type)) {
       throw new ApiError(
