@@ -66,19 +66,31 @@ describe('health', () => {
 
 describe('request ids and logs', () => {
   it('echoes a sane X-Request-Id and logs one line per request with it', async () => {
-    const res = await app.request('/livez?token=secret', { headers: { 'X-Request-Id': 'abc-123:x.y' } });
+    const res = await app.request('/api/v1/projects?token=secret', {
+      headers: { 'X-Request-Id': 'abc-123:x.y', ...bearer('admin') },
+    });
     expect(res.headers.get('X-Request-Id')).toBe('abc-123:x.y');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: 'info',
       msg: 'request',
       method: 'GET',
-      path: '/livez',
+      path: '/api/v1/projects',
       status: 200,
       requestId: 'abc-123:x.y',
     });
     expect(typeof lines[0]!.durationMs).toBe('number');
     expect(typeof lines[0]!.time).toBe('string');
+  });
+
+  it('logs successful probes at debug, failing ones and everything else at info', async () => {
+    await app.request('/livez', { headers: { 'X-Request-Id': 'probe' } });
+    expect(lines[0]).toMatchObject({ level: 'debug', path: '/livez', status: 200 });
+    lifecycle.phase = 'draining';
+    await app.request('/readyz');
+    expect(lines[1]).toMatchObject({ level: 'info', path: '/readyz', status: 503 });
+    await app.request('/api/openapi.json');
+    expect(lines[2]).toMatchObject({ level: 'info', path: '/api/openapi.json', status: 200 });
   });
 
   it.each([['has spaces'], ['x'.repeat(129)], ['quote"d'], ['']])(
