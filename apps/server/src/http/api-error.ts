@@ -5,11 +5,9 @@
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/** One problem with the request, `path` naming the field (`"rules.0.clauses"`; `""` for the whole body). */
-export interface Issue {
-  path: string;
-  message: string;
-}
+import type { Issue } from '../services/domain-error.js';
+
+export type { Issue };
 
 export interface ErrorBody {
   error: { code: string; message: string; issues?: Issue[] };

@@ -2,11 +2,13 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger.js';
+import { DomainError } from '../services/domain-error.js';
 import { StoreError } from '../store/store-error.js';
 import { ApiError } from './api-error.js';
 import type { AppEnv } from './app-env.js';
 
 const storeStatus = { not_found: 404, conflict: 409, version_mismatch: 412 } as const;
+const domainStatus = { not_found: 404, invalid: 422, conflict: 409, precondition_required: 428 } as const;
 
 const codeByStatus: Record<number, string> = {
   400: 'bad_request',
@@ -25,6 +27,12 @@ const codeByStatus: Record<number, string> = {
 /** Translates anything thrown into the API's one error shape (see api-error.ts). */
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  if (error instanceof DomainError) {
+    return new ApiError(domainStatus[error.kind], error.code, error.message, {
+      ...(error.issues !== undefined && { issues: error.issues }),
+      ...(error.currentVersion !== undefined && { headers: { ETag: `"${error.currentVersion}"` } }),
+    });
+  }
   if (error instanceof StoreError) {
     return new ApiError(storeStatus[error.code], error.code, error.message, {
       ...(error.currentVersion !== undefined && { headers: { ETag: `"${error.currentVersion}"` } }),

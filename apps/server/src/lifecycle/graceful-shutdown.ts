@@ -4,10 +4,12 @@
  *    requests it still sends meanwhile are served normally (with `Connection: close`).
  * 2. after the grace period, phase `closing`: new requests get 503 (drain-guard); the requests that
  *    were already in flight are awaited;
- * 3. the listener is closed, idle keep-alive connections too, and `release` runs (closes the database).
+ * 3. the listener is closed; connections still open are closed once idle (see `idleLingerMs`), and
+ *    `release` runs (closes the database).
  * The caller bounds the whole sequence with a timeout and exits.
  */
 import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -15,16 +17,39 @@ import type { Lifecycle } from './lifecycle.js';
 export interface InFlight {
   /** Requests whose responses have not finished, at this moment. */
   snapshot(): ServerResponse[];
+  /** Open connections with no request in progress that have been idle for at least `ms`. */
+  idleFor(ms: number): Socket[];
 }
 
-/** Tracks in-flight requests at the Node level, so streamed responses count until they end. */
+/**
+ * Tracks in-flight requests at the Node level, so streamed responses count until they end, and
+ * each connection's idle time (since it was accepted or its last response ended).
+ */
 export function trackInFlight(server: Server): InFlight {
   const open = new Set<ServerResponse>();
-  server.on('request', (_req, res: ServerResponse) => {
-    open.add(res);
-    res.once('close', () => open.delete(res));
+  const connections = new Map<Socket, { busy: number; idleSince: number }>();
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket, { busy: 0, idleSince: performance.now() });
+    socket.once('close', () => connections.delete(socket));
   });
-  return { snapshot: () => [...open] };
+  server.on('request', (req, res: ServerResponse) => {
+    open.add(res);
+    const connection = connections.get(req.socket as Socket);
+    if (connection !== undefined) connection.busy++;
+    res.once('close', () => {
+      open.delete(res);
+      if (connection === undefined) return;
+      connection.busy--;
+      connection.idleSince = performance.now();
+    });
+  });
+  return {
+    snapshot: () => [...open],
+    idleFor: (ms) => {
+      const since = performance.now() - ms;
+      return [...connections].filter(([, c]) => c.busy === 0 && c.idleSince <= since).map(([s]) => s);
+    },
+  };
 }
 
 export interface ShutdownOptions {
@@ -35,10 +60,16 @@ export interface ShutdownOptions {
   logger: Logger;
   /** Runs once no request is in flight and the listener is closed (e.g. closes the store). */
   release: () => Promise<void>;
+  /**
+   * Once the listener is closed, how long a connection must have been idle before it is closed.
+   * Default 500 ms: enough for the request of a connection accepted just before to arrive.
+   */
+  idleLingerMs?: number;
 }
 
 export async function gracefulShutdown(options: ShutdownOptions): Promise<void> {
   const { server, inFlight, lifecycle, logger } = options;
+  const lingerMs = options.idleLingerMs ?? 500;
   lifecycle.phase = 'draining';
   logger.info('draining: readiness is now false', { graceMs: options.graceMs });
   await delay(options.graceMs);
@@ -50,9 +81,24 @@ export async function gracefulShutdown(options: ShutdownOptions): Promise<void> 
     pending.map((res) => (res.closed ? undefined : new Promise((done) => res.once('close', done)))),
   );
 
-  const closed = new Promise<void>((done) => server.close(() => done()));
-  server.closeIdleConnections();
-  await closed;
+  // Why not `server.close()`: since Node 19 it also destroys, at once, every connection with no
+  // request in progress, and that includes connections accepted a moment ago whose request is still
+  // on its way: their clients saw the connection accepted, sent a request and got ECONNRESET. So
+  // only the listener is closed here (new connections are refused), requests that still arrive on
+  // open connections get 503 with `Connection: close` (which closes those connections), and only
+  // connections idle for `lingerMs` are destroyed: keep-alive connections nobody is using.
+  const closed = new Promise<void>((done) => NetServer.prototype.close.call(server, () => done()));
+  logger.info('listener closed: closing connections as they become idle', { idleLingerMs: lingerMs });
+  const sweep = () => {
+    for (const socket of inFlight.idleFor(lingerMs)) socket.destroy();
+  };
+  sweep();
+  const sweeper = setInterval(sweep, Math.max(10, Math.min(100, lingerMs / 5)));
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweeper);
+  }
   await options.release();
   logger.info('stopped');
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../http/api-error.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Environment, Project, Store } from '../store/store.js';
+import { DomainError } from './domain-error.js';
 import { editTargets, setFallthrough } from './flag-configs.js';
 import { createFlag, initialConfig } from './flag-definitions.js';
 
@@ -59,7 +59,7 @@ describe('flag service', () => {
 
   it('rejects variations of the wrong type before writing anything', async () => {
     const create = createFlag(store, project, { key: 'n', name: 'N', type: 'number', variations: ['x'] }, by);
-    await expect(create).rejects.toBeInstanceOf(ApiError);
+    await expect(create).rejects.toBeInstanceOf(DomainError);
     expect(await store.getFlag(project.id, 'n')).toBeUndefined();
   });
 
@@ -91,7 +91,7 @@ describe('flag service', () => {
     const error = await setFallthrough(store, dev, await def('s'), { variation: 5 }, undefined, by).catch(
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).issues?.map((i) => i.path)).toEqual(['variation']);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).issues?.map((i) => i.path)).toEqual(['variation']);
   });
 });

@@ -6,9 +6,9 @@
  */
 import type { Flag, Serve, Target } from '@ensign/core';
 import { flagSchema } from '@ensign/core/schema';
-import { ApiError, type Issue } from '../http/api-error.js';
 import type { Environment, FlagConfigBody, FlagDefinition, Project, Store } from '../store/store.js';
 import { StoreError } from '../store/store-error.js';
+import { DomainError, type Issue } from './domain-error.js';
 import { assertNotArchived, type WriteContext } from './flag-definitions.js';
 import { requireFlagConfig } from './lookup.js';
 import { requireRevision } from './revisions.js';
@@ -38,7 +38,7 @@ export async function replaceConfig(
     issues.push({ path: 'key', message: `must be "${def.key}" (the flag in the URL)` });
   issues.push(...agreementIssues(def, config));
   if (issues.length > 0)
-    throw new ApiError(422, 'invalid_body', 'The config does not fit the flag', { issues });
+    throw new DomainError('invalid', 'invalid_body', 'The config does not fit the flag', { issues });
   checkCompiles(def.key, config, (path) => path);
   await checkSegments(store, env, config);
   assertNotArchived(def);
@@ -87,8 +87,8 @@ export function setRuleServe(
     const rules = config.rules ?? [];
     const index = rules.findIndex((rule) => rule.id === ruleId);
     if (index === -1)
-      throw new ApiError(
-        404,
+      throw new DomainError(
+        'not_found',
         'not_found',
         `flag "${def.key}" has no rule "${ruleId}" in environment "${env.key}"`,
       );
@@ -113,7 +113,7 @@ export function editTargets(
 ): Promise<Flag> {
   return editConfig(store, env, def, ifVersion, by, (config) => {
     if (edit.variation >= config.variations.length) {
-      throw new ApiError(422, 'invalid_body', 'The request body is invalid', {
+      throw new DomainError('invalid', 'invalid_body', 'The request body is invalid', {
         issues: [{ path: 'variation', message: `the flag has ${config.variations.length} variations` }],
       });
     }
@@ -149,13 +149,22 @@ export async function revert(
 ): Promise<Flag> {
   const revision = await requireRevision(store, env, 'flag_config', def.key, version);
   if (revision.after === null)
-    throw new ApiError(422, 'invalid_body', `version ${version} is a deletion and cannot be restored`);
+    throw new DomainError(
+      'invalid',
+      'invalid_body',
+      `version ${version} is a deletion and cannot be restored`,
+    );
   const { key: _key, version: _version, ...config } = revision.after as unknown as Flag;
   const issues = agreementIssues(def, config);
   if (issues.length > 0)
-    throw new ApiError(422, 'invalid_body', `version ${version} no longer fits the flag's definition`, {
-      issues,
-    });
+    throw new DomainError(
+      'invalid',
+      'invalid_body',
+      `version ${version} no longer fits the flag's definition`,
+      {
+        issues,
+      },
+    );
   await checkSegments(store, env, config);
   return editConfig(
     store,
@@ -182,16 +191,21 @@ export async function promote(
   by: WriteContext,
 ): Promise<{ config: Flag; sourceVersion: number }> {
   if (from.id === to.id)
-    throw new ApiError(422, 'invalid_body', 'The request body is invalid', {
+    throw new DomainError('invalid', 'invalid_body', 'The request body is invalid', {
       issues: [{ path: 'to', message: 'must differ from "from"' }],
     });
   const { key: _key, version: sourceVersion, ...config } = await requireFlagConfig(store, from, def.key);
   const existing = new Set((await store.listSegments(to.id)).map((s) => s.key));
   const missing = missingSegmentIssues(config, existing);
   if (missing.length > 0) {
-    throw new ApiError(422, 'missing_segments', `The config uses segments that "${to.key}" does not have`, {
-      issues: missing,
-    });
+    throw new DomainError(
+      'invalid',
+      'missing_segments',
+      `The config uses segments that "${to.key}" does not have`,
+      {
+        issues: missing,
+      },
+    );
   }
   const comment = by.comment ?? `promoted from ${from.key} (version ${sourceVersion}) in ${project.key}`;
   const written = await editConfig(store, to, def, ifVersion, { ...by, comment }, () => config);
@@ -211,7 +225,9 @@ async function checkSegments(store: Store, env: Environment, config: FlagConfigB
   const existing = new Set((await store.listSegments(env.id)).map((s) => s.key));
   const issues = missingSegmentIssues(config, existing);
   if (issues.length > 0)
-    throw new ApiError(422, 'invalid_body', 'The config uses segments that do not exist', { issues });
+    throw new DomainError('invalid', 'invalid_body', 'The config uses segments that do not exist', {
+      issues,
+    });
 }
 
 /**
@@ -271,7 +287,7 @@ async function writeConfig(
 function checkCompiles(key: string, config: FlagConfigBody, mapPath: (path: string) => string): void {
   const result = flagSchema.safeParse({ ...config, key, version: 1 });
   if (result.success) return;
-  throw new ApiError(422, 'invalid_body', 'The request body is invalid', {
+  throw new DomainError('invalid', 'invalid_body', 'The request body is invalid', {
     issues: result.error.issues.map((issue) => ({
       path: mapPath(issue.path.map(String).join('.')),
       message: issue.message,

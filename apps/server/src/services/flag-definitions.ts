@@ -4,7 +4,6 @@
  */
 import type { Flag, JsonValue } from '@ensign/core';
 import { flagSchema } from '@ensign/core/schema';
-import { ApiError } from '../http/api-error.js';
 import type {
   Environment,
   FlagConfigBody,
@@ -14,6 +13,7 @@ import type {
   Project,
   Store,
 } from '../store/store.js';
+import { DomainError } from './domain-error.js';
 
 /** Who writes, and why. */
 export interface WriteContext {
@@ -49,7 +49,7 @@ export async function createFlag(
   // The variations must be valid values of the type; the core compiler says which one is not.
   const result = flagSchema.safeParse({ ...config, key: input.key, version: 1 });
   if (!result.success) {
-    throw new ApiError(422, 'invalid_body', 'The request body is invalid', {
+    throw new DomainError('invalid', 'invalid_body', 'The request body is invalid', {
       issues: result.error.issues.map((issue) => {
         const path = issue.path.map(String).join('.');
         return { path: path.startsWith('variations') ? path : 'variations', message: issue.message };
@@ -77,7 +77,11 @@ export function updateDefinition(
 /** Config writes to an archived flag are refused: restore it first. */
 export function assertNotArchived(def: FlagDefinition): void {
   if (def.archivedAt !== null) {
-    throw new ApiError(409, 'archived', `flag "${def.key}" is archived: restore it before changing it`);
+    throw new DomainError(
+      'conflict',
+      'archived',
+      `flag "${def.key}" is archived: restore it before changing it`,
+    );
   }
 }
 

@@ -4,8 +4,8 @@
  */
 import type { JsonValue } from '@ensign/core';
 import jsonPatch from 'fast-json-patch';
-import { ApiError } from '../http/api-error.js';
 import type { Environment, Revision, Store } from '../store/store.js';
+import { DomainError } from './domain-error.js';
 
 export type EnvironmentEntityKind = 'flag_config' | 'segment';
 
@@ -44,8 +44,8 @@ export async function requireRevision(
     limit: 1,
   });
   if (revision === undefined)
-    throw new ApiError(
-      404,
+    throw new DomainError(
+      'not_found',
       'not_found',
       `${nouns[kind]} "${key}" has no version ${version} in environment "${env.key}"`,
     );

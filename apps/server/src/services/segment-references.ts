@@ -4,8 +4,8 @@
  * either would make flags evaluate differently from what their editors see.
  */
 import type { Clause, Flag, Segment } from '@ensign/core';
-import type { Issue } from '../http/api-error.js';
 import type { FlagConfigBody, SegmentBody } from '../store/store.js';
+import type { Issue } from './domain-error.js';
 
 /** Segment keys used by the clauses of `doc`, with the path of each use. */
 export function segmentUses(doc: FlagConfigBody | SegmentBody): Array<{ key: string; path: string }> {

@@ -4,8 +4,8 @@
  */
 import type { Segment } from '@ensign/core';
 import { segmentSchema } from '@ensign/core/schema';
-import { ApiError, type Issue } from '../http/api-error.js';
 import type { Environment, SegmentBody, Store } from '../store/store.js';
+import { DomainError, type Issue } from './domain-error.js';
 import type { WriteContext } from './flag-definitions.js';
 import { requireRevision } from './revisions.js';
 import { segmentReferenceIssues, usersOfSegment } from './segment-references.js';
@@ -34,23 +34,26 @@ export async function putSegment(
     issues.push(
       ...compiled.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
     );
-  if (issues.length > 0) throw new ApiError(422, 'invalid_body', 'The request body is invalid', { issues });
+  if (issues.length > 0)
+    throw new DomainError('invalid', 'invalid_body', 'The request body is invalid', { issues });
 
   const all = await store.listSegments(env.id);
   const existing = all.find((s) => s.key === key);
   if (existing !== undefined && ifVersion === undefined) {
-    throw new ApiError(
-      428,
+    throw new DomainError(
+      'precondition_required',
       'precondition_required',
       'This segment exists: send If-Match with the ETag you read',
       {
-        headers: { ETag: `"${existing.version}"` },
+        currentVersion: existing.version,
       },
     );
   }
   const refIssues = segmentReferenceIssues(key, segment, all);
   if (refIssues.length > 0)
-    throw new ApiError(422, 'invalid_body', 'The segment uses segments it cannot use', { issues: refIssues });
+    throw new DomainError('invalid', 'invalid_body', 'The segment uses segments it cannot use', {
+      issues: refIssues,
+    });
 
   const result = await store.commit({
     environmentId: env.id,
@@ -73,10 +76,14 @@ export async function deleteSegment(
 ): Promise<void> {
   const [flags, segments] = await Promise.all([store.listFlagConfigs(env.id), store.listSegments(env.id)]);
   if (!segments.some((s) => s.key === key))
-    throw new ApiError(404, 'not_found', `segment "${key}" does not exist in environment "${env.key}"`);
+    throw new DomainError(
+      'not_found',
+      'not_found',
+      `segment "${key}" does not exist in environment "${env.key}"`,
+    );
   const users = usersOfSegment(key, flags, segments);
   if (users.flags.length + users.segments.length > 0) {
-    throw new ApiError(409, 'in_use', `segment "${key}" is in use`, {
+    throw new DomainError('conflict', 'in_use', `segment "${key}" is in use`, {
       issues: [
         ...users.flags.map((f) => ({ path: `flags.${f}`, message: `flag "${f}" uses it` })),
         ...users.segments.map((s) => ({ path: `segments.${s}`, message: `segment "${s}" uses it` })),
@@ -101,7 +108,11 @@ export async function revertSegment(
 ): Promise<Segment> {
   const revision = await requireRevision(store, env, 'segment', key, version);
   if (revision.after === null)
-    throw new ApiError(422, 'invalid_body', `version ${version} is a deletion and cannot be restored`);
+    throw new DomainError(
+      'invalid',
+      'invalid_body',
+      `version ${version} is a deletion and cannot be restored`,
+    );
   const current = await store.getSegment(env.id, key);
   const { segment } = await putSegment(
     store,
