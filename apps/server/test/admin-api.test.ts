@@ -399,6 +399,10 @@ describe('flag definitions', () => {
     expect(archivedList).toEqual(['old-flag']);
     expect((await call('GET', `${base}/flags?archived=maybe`)).status).toBe(400);
 
+    const again = await call('POST', `${base}/flags/old-flag/archive`);
+    expect(again.body).toMatchObject({ archived: true, version: 2, archivedAt: archived.body.archivedAt });
+    expect(await envRevisions()).toEqual(after);
+
     const restored = await call('POST', `${base}/flags/old-flag/restore`);
     expect(restored.body).toMatchObject({ archived: false, archivedAt: null, version: 3 });
     const [back] = readDb<{ changes: string }>(

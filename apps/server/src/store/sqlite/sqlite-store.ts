@@ -378,6 +378,14 @@ class SqliteStore implements Store {
         const { archived, ...fields } = update;
         const archivedAt =
           archived === undefined ? current.archivedAt : archived ? (current.archivedAt ?? now) : null;
+        const changed =
+          archivedAt !== current.archivedAt ||
+          Object.entries(fields).some(
+            ([field, value]) =>
+              JSON.stringify(value) !== JSON.stringify(current[field as keyof typeof fields]),
+          );
+        // Archiving an archived flag, or setting what is already set, is not a change: no revision.
+        if (!changed) return current;
         const next = tx
           .update(flags)
           .set({ ...fields, archivedAt, version: current.version + 1, updatedAt: now })
