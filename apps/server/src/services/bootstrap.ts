@@ -65,6 +65,7 @@ export function bootstrapBanner(keys: readonly CreatedKey[], baseUrl: string): s
     ...rows,
     '',
     `  API       ${baseUrl}/api/v1   (Authorization: Bearer <admin key>)`,
+    `  reference ${baseUrl}/docs   (OpenAPI: ${baseUrl}/api/openapi.json)`,
     `  health    ${baseUrl}/livez  ${baseUrl}/readyz`,
     line,
   ].join('\n');
