@@ -119,7 +119,8 @@ describe('HTTP behaviour', () => {
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: { code: 'bad_request' } });
 
-    const generated = await fetch(`${server.url}/livez`);
+    // (Successful probes log at debug, below the default level: use an ordinary request.)
+    const generated = await fetch(`${server.url}/api/openapi.json`);
     const id = generated.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -127,7 +128,7 @@ describe('HTTP behaviour', () => {
     for (const [requestId, status, path] of [
       ['it-404', 404, '/no/such/route'],
       ['it-400', 400, '/api/v1/projects'],
-      [id, 200, '/livez'],
+      [id, 200, '/api/openapi.json'],
     ] as const) {
       const logged = server.lines.filter((l) => l.requestId === requestId);
       expect(logged).toHaveLength(1);
