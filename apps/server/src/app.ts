@@ -5,6 +5,9 @@
 import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { keyHashingFor } from './delivery/key-hashing.js';
+import { notifyingStore } from './delivery/notifying-store.js';
+import { StreamHub } from './delivery/stream-hub.js';
 import { ApiError } from './http/api-error.js';
 import type { AppEnv } from './http/app-env.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -23,6 +26,7 @@ import { flagRoutes } from './routes/flags.js';
 import { healthRoutes } from './routes/health.js';
 import { projectRoutes } from './routes/projects.js';
 import { addReferenceRoutes } from './routes/reference.js';
+import { sdkRoutes } from './routes/sdk.js';
 import { segmentRoutes } from './routes/segments.js';
 import type { Store } from './store/store.js';
 
@@ -30,6 +34,10 @@ const serverVersion = (createRequire(import.meta.url)('../package.json') as { ve
 
 export interface AppDeps {
   store: Store;
+  /** Delivers changes to SDKs. Default: a hub without timers (tests); main.ts starts its own. */
+  hub?: StreamHub;
+  /** SDK stream settings (see routes/sdk.ts). */
+  sdk?: { retryMs?: number; streamBufferBytes?: number };
   logger: Logger;
   lifecycle: Lifecycle;
   /** Largest accepted request body. Default 1 MiB. */
@@ -41,7 +49,10 @@ export interface AppDeps {
  * const app = createApp({ store, logger, lifecycle });
  * const res = await app.request('/livez');
  */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(options: AppDeps): Hono<AppEnv> {
+  const hub = options.hub ?? new StreamHub({ store: options.store, keyHashing: keyHashingFor });
+  // Every write made through the API also tells the hub, which tells connected SDKs.
+  const deps = { ...options, store: notifyingStore(options.store, hub), hub };
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(requestLog(deps.logger));
@@ -69,6 +80,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   api.route('/projects/:project/audit', auditRoutes(deps));
   api.route('/api-keys', apiKeyRoutes(deps));
   app.route('/api/v1', api);
+
+  const sdk = new Hono<AppEnv>();
+  sdk.use(requireKey(deps.store, ['server', 'client'], { queryKeyKinds: ['client'] }));
+  sdk.route('/', sdkRoutes({ store: deps.store, hub, ...options.sdk }));
+  app.route('/sdk/v1', sdk);
   addReferenceRoutes(app, serverVersion);
 
   app.notFound(notFoundHandler);

@@ -207,6 +207,7 @@ export interface Store {
   }): Promise<Project>;
   listEnvironments(projectId: number): Promise<Environment[]>;
   getEnvironment(projectId: number, key: string): Promise<Environment | undefined>;
+  getEnvironmentById(id: number): Promise<Environment | undefined>;
   /**
    * Creates an environment and, in the same transaction, gives every flag of the project a config
    * there (`initialConfig(flag)`) under the environment's first revision. Throws `not_found` for the

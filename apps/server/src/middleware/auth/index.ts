@@ -15,18 +15,36 @@ const challenge = { 'WWW-Authenticate': 'Bearer realm="ensign"' };
  * api.use(requireKey(store, ['admin']));
  * sdk.use(requireKey(store, ['server', 'client']));
  */
-export function requireKey(store: Store, kinds: readonly ApiKeyKind[]): MiddlewareHandler<AppEnv> {
+export function requireKey(
+  store: Store,
+  kinds: readonly ApiKeyKind[],
+  options: { queryKeyKinds?: readonly ApiKeyKind[] } = {},
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('Authorization');
-    if (header === undefined) {
+    // Browsers' EventSource cannot send headers: client keys (public by design) may come as `?key=`.
+    const queryKey = options.queryKeyKinds?.length ? c.req.query('key') : undefined;
+    if (header === undefined && queryKey === undefined) {
       throw new ApiError(401, 'unauthorized', 'An API key is required (Authorization: Bearer <key>)', {
         headers: challenge,
       });
     }
-    const match = /^Bearer +(\S+) *$/i.exec(header);
-    const principal = match?.[1] !== undefined ? await authenticate(store, match[1]) : undefined;
+    const match = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header);
+    const secret = header === undefined ? queryKey : match?.[1];
+    const principal = secret !== undefined ? await authenticate(store, secret) : undefined;
     if (principal === undefined) {
       throw new ApiError(401, 'unauthorized', 'The API key is invalid or revoked', { headers: challenge });
+    }
+    if (header === undefined && !options.queryKeyKinds?.includes(principal.kind)) {
+      // A secret key in a URL ends up in logs and histories: refuse it, and say why.
+      throw new ApiError(
+        401,
+        'unauthorized',
+        `A ${principal.kind} key must be sent in the Authorization header`,
+        {
+          headers: challenge,
+        },
+      );
     }
     if (!kinds.includes(principal.kind)) {
       throw new ApiError(

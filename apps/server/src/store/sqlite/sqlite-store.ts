@@ -230,6 +230,10 @@ class SqliteStore implements Store {
       .get();
   }
 
+  async getEnvironmentById(id: number): Promise<Environment | undefined> {
+    return this.#db.select().from(environments).where(eq(environments.id, id)).get();
+  }
+
   async createApiKey(input: NewApiKey): Promise<ApiKeyRecord> {
     return uniqueOrConflict('an API key with this prefix already exists', () =>
       this.#db
