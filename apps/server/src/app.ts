@@ -24,10 +24,15 @@ import { environmentRoutes } from './routes/environments.js';
 import { flagConfigRoutes } from './routes/flag-configs.js';
 import { flagRoutes } from './routes/flags.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { ofrepRoutes } from './routes/ofrep.js';
 import { projectRoutes } from './routes/projects.js';
+import { propagationRoutes } from './routes/propagation.js';
 import { addReferenceRoutes } from './routes/reference.js';
+import { remoteEvaluationRoutes } from './routes/remote-evaluation.js';
 import { sdkRoutes } from './routes/sdk.js';
 import { segmentRoutes } from './routes/segments.js';
+import { telemetryRoutes } from './routes/telemetry.js';
 import type { Store } from './store/store.js';
 
 const serverVersion = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -63,15 +68,13 @@ export function createApp(options: AppDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   // Authenticate before reading any body; unknown /api/v1 paths are 401 to anonymous callers.
   api.use(requireKey(deps.store, ['admin']));
-  api.use(
-    bodyLimit({
-      maxSize: deps.maxBodyBytes ?? 1024 * 1024,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', 'The request body is too large');
-      },
-    }),
-  );
-  api.use(jsonContent());
+  const limitBody = bodyLimit({
+    maxSize: deps.maxBodyBytes ?? 1024 * 1024,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', 'The request body is too large');
+    },
+  });
+  api.use(limitBody, jsonContent());
   api.route('/projects', projectRoutes(deps));
   api.route('/projects/:project/environments', environmentRoutes(deps));
   api.route('/projects/:project/flags', flagRoutes(deps));
@@ -79,12 +82,26 @@ export function createApp(options: AppDeps): Hono<AppEnv> {
   api.route('/projects/:project/environments/:env/segments', segmentRoutes(deps));
   api.route('/projects/:project/audit', auditRoutes(deps));
   api.route('/api-keys', apiKeyRoutes(deps));
+  api.route('/projects/:project/environments/:env/propagation', propagationRoutes(deps));
   app.route('/api/v1', api);
 
   const sdk = new Hono<AppEnv>();
-  sdk.use(requireKey(deps.store, ['server', 'client'], { queryKeyKinds: ['client'] }));
+  sdk.use(
+    requireKey(deps.store, ['server', 'client'], { queryKeyKinds: ['client'] }),
+    limitBody,
+    jsonContent(),
+  );
   sdk.route('/', sdkRoutes({ store: deps.store, hub, ...options.sdk }));
+  sdk.route('/', remoteEvaluationRoutes(deps));
+  sdk.route('/', telemetryRoutes(deps));
   app.route('/sdk/v1', sdk);
+
+  const ofrep = new Hono<AppEnv>();
+  ofrep.use(requireKey(deps.store, ['server', 'client']), limitBody, jsonContent());
+  ofrep.route('/', ofrepRoutes(deps));
+  app.route('/ofrep/v1', ofrep);
+
+  app.route('/', metricsRoutes(deps));
   addReferenceRoutes(app, serverVersion);
 
   app.notFound(notFoundHandler);

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const createdKeys = await bootstrapIfEmpty(store);
   const app = createApp({ store, logger, lifecycle });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }) as Server;
-  const inFlight = trackInFlight(server);
+  const inFlight = trackInFlight(server, logger);
   server.on('error', (error) => {
     logger.error('cannot listen', { host: config.host, port: config.port, error });
     process.exit(1);

@@ -8,7 +8,7 @@
  * difference, so event ids stay gap-free and a reconnecting SDK's Last-Event-ID says exactly where it
  * was. The last events are kept (bounded by count and bytes) to replay after a reconnect.
  */
-import type { Flag, Segment } from '@ensign/core';
+import { createRuleset, type Flag, type Ruleset, type Segment } from '@ensign/core';
 import type { Environment, Store } from '../store/store.js';
 import {
   type Audience,
@@ -71,6 +71,8 @@ export class EnvironmentFeed {
   readonly #options: FeedOptions;
   readonly #hashed = new WeakMap<object, Flag | Segment>();
   readonly #audiences: Record<Audience, AudienceState>;
+  /** The server view compiled, for remote evaluation (client keys are limited to client-side flags). */
+  readonly ruleset: Ruleset;
   #refreshing: Promise<void> | undefined;
   #again = false;
 
@@ -86,6 +88,10 @@ export class EnvironmentFeed {
       snapshot: undefined,
     });
     this.#audiences = { server: start(serverView(state)), client: start(this.#clientView(state)) };
+    this.ruleset = createRuleset({
+      flags: [...state.flags.values()],
+      segments: [...state.segments.values()],
+    });
   }
 
   /** Loads the environment's current state and catches up with anything committed meanwhile. */
@@ -228,6 +234,12 @@ export class EnvironmentFeed {
       const a = this.#audiences[name];
       const change = diffViews(a.view, views[name]);
       a.view = views[name];
+      if (name === 'server') {
+        for (const key of change.deleted.flags) this.ruleset.deleteFlag(key);
+        for (const key of change.deleted.segments) this.ruleset.deleteSegment(key);
+        for (const segment of change.segments) this.ruleset.setSegment(segment);
+        for (const flag of change.flags) this.ruleset.setFlag(flag);
+      }
       const frame = encoder.encode(sseEvent('change', next.revision, { revision: next.revision, ...change }));
       a.recent.push({ revision: next.revision, frame });
       a.recentBytes += frame.byteLength;

@@ -4,12 +4,12 @@
  *    requests it still sends meanwhile are served normally (with `Connection: close`).
  * 2. after the grace period, phase `closing`: new requests get 503 (drain-guard); the requests that
  *    were already in flight are awaited;
- * 3. the listener is closed; connections still open are closed once idle (see `idleLingerMs`), and
- *    `release` runs (closes the database).
+ * 3. the listener is closed, idle connections too (see `idleLingerMs`), and `release` runs (closes
+ *    the database).
  * The caller bounds the whole sequence with a timeout and exits.
  */
 import type { Server, ServerResponse } from 'node:http';
-import { Server as NetServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -23,12 +23,17 @@ export interface InFlight {
 
 /**
  * Tracks in-flight requests at the Node level, so streamed responses count until they end, and
- * each connection's idle time (since it was accepted or its last response ended).
+ * each connection's idle time (since it was accepted or its last response ended). With a logger,
+ * every accepted connection is logged at debug level (which client ports reached the server).
  */
-export function trackInFlight(server: Server): InFlight {
+export function trackInFlight(server: Server, logger?: Logger): InFlight {
   const open = new Set<ServerResponse>();
   const connections = new Map<Socket, { busy: number; idleSince: number }>();
   server.on('connection', (socket: Socket) => {
+    logger?.debug('connection accepted', {
+      remoteAddress: socket.remoteAddress,
+      remotePort: socket.remotePort,
+    });
     connections.set(socket, { busy: 0, idleSince: performance.now() });
     socket.once('close', () => connections.delete(socket));
   });
@@ -61,7 +66,7 @@ export interface ShutdownOptions {
   /** Runs once no request is in flight and the listener is closed (e.g. closes the store). */
   release: () => Promise<void>;
   /**
-   * Once the listener is closed, how long a connection must have been idle before it is closed.
+   * Once the listener is closed, how long a connection that has not sent a request may stay open.
    * Default 500 ms: enough for the request of a connection accepted just before to arrive.
    */
   idleLingerMs?: number;
@@ -81,18 +86,16 @@ export async function gracefulShutdown(options: ShutdownOptions): Promise<void> 
     pending.map((res) => (res.closed ? undefined : new Promise((done) => res.once('close', done)))),
   );
 
-  // Why not `server.close()`: since Node 19 it also destroys, at once, every connection with no
-  // request in progress, and that includes connections accepted a moment ago whose request is still
-  // on its way: their clients saw the connection accepted, sent a request and got ECONNRESET. So
-  // only the listener is closed here (new connections are refused), requests that still arrive on
-  // open connections get 503 with `Connection: close` (which closes those connections), and only
-  // connections idle for `lingerMs` are destroyed: keep-alive connections nobody is using.
-  const closed = new Promise<void>((done) => NetServer.prototype.close.call(server, () => done()));
-  logger.info('listener closed: closing connections as they become idle', { idleLingerMs: lingerMs });
+  const closed = new Promise<void>((done) => server.close(() => done()));
+  // Why the sweep: `server.close()` stops the listener and closes idle keep-alive connections, but
+  // not connections that never completed a request (a client's speculative preconnect, or one whose
+  // request is still on its way), and it waits for them: until Node's headersTimeout (60 s), well
+  // past the shutdown timeout, so one such connection turned a clean stop into a forced exit 1. They
+  // get `lingerMs` for a request to arrive (it is answered 503 with `Connection: close`), then are
+  // destroyed.
   const sweep = () => {
     for (const socket of inFlight.idleFor(lingerMs)) socket.destroy();
   };
-  sweep();
   const sweeper = setInterval(sweep, Math.max(10, Math.min(100, lingerMs / 5)));
   try {
     await closed;
