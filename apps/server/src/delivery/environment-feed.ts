@@ -154,8 +154,8 @@ export class EnvironmentFeed {
     const view = this.#audiences[audience].view;
     return {
       revision: this.#state.revision,
-      flags: [...view.flags.values()],
-      segments: [...view.segments.values()],
+      flags: sortedByKey(view.flags),
+      segments: sortedByKey(view.segments),
       ...(audience === 'client' && { keyHashing: { salt: this.#options.keyHashSalt } }),
     };
   }
@@ -254,4 +254,9 @@ export class EnvironmentFeed {
     }
     this.stats.eventsPublished++;
   }
+}
+
+/** Documents in key order, so equal states serialize equally. */
+function sortedByKey<T>(docs: ReadonlyMap<string, T>): T[] {
+  return [...docs.keys()].sort().map((key) => docs.get(key)!);
 }

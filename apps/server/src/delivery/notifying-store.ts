@@ -20,7 +20,8 @@ export function notifyingStore(store: Store, hub: StreamHub): Store {
     },
     async createEnvironment(projectId, input, by, initialConfig) {
       const env = await store.createEnvironment(projectId, input, by, initialConfig);
-      hub.notify([env.id]);
+      // Open its feed now, so that its first changes can be replayed to SDKs that connect later.
+      hub.feed(env).catch(() => {});
       return env;
     },
     async updateFlag(projectId, key, update, by) {

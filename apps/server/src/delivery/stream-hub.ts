@@ -88,6 +88,16 @@ export class StreamHub {
     return feed;
   }
 
+  /**
+   * Opens the feeds of every environment now (at start), so that changes made before an SDK first
+   * connects are in the replay buffer: an SDK reconnecting after a restart then gets them replayed.
+   */
+  async openAll(): Promise<void> {
+    const store = this.#options.store;
+    for (const project of await store.listProjects())
+      for (const environment of await store.listEnvironments(project.id)) await this.feed(environment);
+  }
+
   /** Call after a commit to these environments: their feeds publish it now, not at the next poll. */
   notify(environmentIds: Iterable<number>): void {
     for (const id of environmentIds) {
