@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +11,10 @@ import {
   caseFileNames,
   checkResult,
   jsonEqual,
+  KEY_HASHING_FILE,
   loadBucketVectors,
   loadCases,
+  loadKeyHashVectors,
   parseCaseFile,
 } from './index.js';
 
@@ -66,6 +69,11 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 const cases = loadCases();
 const vectors = loadBucketVectors();
+const keyHashVectors = loadKeyHashVectors();
+
+/** docs/evaluation.md §9, with node:crypto. */
+const keyHash = (salt: string, key: string): string =>
+  createHash('sha256').update(`${salt}:${key}`, 'utf8').digest().subarray(0, 16).toString('base64url');
 
 function flagsByKey(c: ConformanceCase): Map<string, Json> {
   const map = new Map<string, Json>();
@@ -180,7 +188,9 @@ describe('case set', () => {
         expect(keys, c.id).toContain(r.prerequisiteKey);
       }
       if (r.kind === 'TARGET_MATCH') {
-        const key = isObject(c.context) ? c.context.key : undefined;
+        const plain = isObject(c.context) ? c.context.key : undefined;
+        const key =
+          c.keyHashing !== undefined && typeof plain === 'string' ? keyHash(c.keyHashing.salt, plain) : plain;
         const first = (flag.targets as Json[]).find((t) => (t.values as unknown[]).includes(key));
         expect(first?.variation, c.id).toBe(v);
       }
@@ -374,6 +384,96 @@ describe('bucket vectors', () => {
   });
 });
 
+describe('key-hash vectors', () => {
+  it('has at least 30 vectors with unique inputs, each the hash node:crypto computes', () => {
+    expect(keyHashVectors.length).toBeGreaterThanOrEqual(30);
+    const ids = keyHashVectors.map((v) => JSON.stringify([v.salt, v.key]));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const v of keyHashVectors) expect(v.hash, JSON.stringify(v)).toBe(keyHash(v.salt, v.key));
+  });
+
+  it('covers empty salts and keys, non-ASCII, astral, lone surrogates and multi-block inputs', () => {
+    const has = (pred: (v: (typeof keyHashVectors)[number]) => boolean) => keyHashVectors.some(pred);
+    expect(has((v) => v.salt === '' && v.key === '')).toBe(true);
+    expect(has((v) => v.salt !== '' && v.key === '')).toBe(true);
+    expect(has((v) => [...v.key].some((ch) => (ch.codePointAt(0) ?? 0) > 0x7f))).toBe(true);
+    expect(has((v) => /[\u{10000}-\u{10ffff}]/u.test(v.key))).toBe(true);
+    expect(has((v) => /[\ud800-\udfff]/.test(v.key.replace(/[\ud800-\udbff][\udc00-\udfff]/g, '')))).toBe(
+      true,
+    );
+    const bytes = (v: { salt: string; key: string }) => Buffer.byteLength(`${v.salt}:${v.key}`);
+    for (const n of [55, 56, 63, 64, 119, 120])
+      expect(
+        has((v) => bytes(v) === n),
+        `${n} bytes`,
+      ).toBe(true);
+    expect(has((v) => v.key.length > 1000 || bytes(v) > 1000)).toBe(true);
+  });
+
+  it('hashes a lone surrogate like U+FFFD', () => {
+    const lone = keyHashVectors.find((v) => v.key === 'a\ud800b');
+    expect(lone?.hash).toBeDefined();
+    expect(keyHashVectors.find((v) => v.key === 'a\ufffdb' && v.salt === lone?.salt)?.hash).toBe(lone?.hash);
+  });
+
+  it('hashes salt + ":" + key, so the salt takes part and the separator is not escaped', () => {
+    const bySalt = new Map(keyHashVectors.filter((v) => v.key === 'user-1').map((v) => [v.salt, v.hash]));
+    expect(new Set(bySalt.values()).size).toBe(bySalt.size);
+    expect(bySalt.size).toBeGreaterThanOrEqual(3);
+    const ab = keyHashVectors.find((v) => v.salt === 'a:b' && v.key === 'c');
+    expect(ab?.hash).toBeDefined();
+    expect(keyHashVectors.find((v) => v.salt === 'a' && v.key === 'b:c')?.hash).toBe(ab?.hash);
+  });
+
+  it('is what scripts/generate-key-hash-vectors.mjs generates, with cases/hashed-keys.json', () => {
+    const script = fileURLToPath(new URL('../scripts/generate-key-hash-vectors.mjs', import.meta.url));
+    expect(() => execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('is not loaded as a case file', () => {
+    expect(caseFileNames()).not.toContain(KEY_HASHING_FILE);
+  });
+});
+
+describe('hashed key lists', () => {
+  const hashedCases = cases.filter((c) => c.keyHashing !== undefined);
+  const hashes = new Set(keyHashVectors.map((v) => v.hash));
+
+  it('has at least 30 cases in hashed mode', () => {
+    expect(hashedCases.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('lists only hashes that are key-hashing.json vectors, so each can be traced to its key', () => {
+    for (const c of hashedCases) {
+      const lists = [
+        ...c.flags.flatMap((f) => ((f as Json).targets as Json[] | undefined) ?? []).map((t) => t.values),
+        ...c.segments.flatMap((s) => [(s as Json).included, (s as Json).excluded]),
+      ];
+      for (const list of lists)
+        for (const h of (list as string[] | undefined) ?? []) expect(hashes, c.id).toContain(h);
+    }
+  });
+
+  it('covers targets, segment included/excluded, unlisted keys, no key, unicode and prerequisites', () => {
+    const kinds = new Set(hashedCases.map((c) => c.expect.reason.kind));
+    for (const k of ['TARGET_MATCH', 'RULE_MATCH', 'FALLTHROUGH', 'PREREQUISITE_FAILED', 'OFF']) {
+      expect(kinds.has(k), k).toBe(true);
+    }
+    const keyOf = (c: ConformanceCase) => (isObject(c.context) ? c.context.key : undefined);
+    expect(hashedCases.some((c) => isObject(c.context) && !('key' in c.context))).toBe(true);
+    expect(
+      hashedCases.some(
+        (c) =>
+          c.expect.reason.kind === 'TARGET_MATCH' &&
+          [...String(keyOf(c) ?? '')].some((ch) => (ch.codePointAt(0) ?? 0) > 0x7f),
+      ),
+    ).toBe(true);
+    expect(hashedCases.some((c) => c.segments.length > 0 && c.expect.reason.kind === 'RULE_MATCH')).toBe(
+      true,
+    );
+  });
+});
+
 describe('checkResult', () => {
   const ruleCase: ConformanceCase = {
     id: 'x.json › rule',
@@ -541,6 +641,13 @@ describe('parseCaseFile', () => {
     expect: { value: 1, variation: null, reason: { kind: 'ERROR', errorKind: 'INVALID_CONTEXT' } },
   };
 
+  it('reads keyHashing, and rejects a malformed one', () => {
+    const file = { suite: 's', flags: [], tests: [test], keyHashing: { salt: 'x' } };
+    expect(parseCaseFile('a.json', file)[0]?.keyHashing).toEqual({ salt: 'x' });
+    expect(() => parseCaseFile('a.json', { ...file, keyHashing: { salt: 1 } })).toThrow(/"keyHashing"/);
+    expect(() => parseCaseFile('a.json', { ...file, keyHashing: 'x' })).toThrow(/"keyHashing"/);
+  });
+
   it('parses a minimal file; segments are optional', () => {
     const parsed = parseCaseFile('a.json', { suite: 's', flags: [], tests: [{ ...test, type: 'json' }] });
     expect(parsed).toHaveLength(1);
@@ -554,7 +661,9 @@ describe('parseCaseFile', () => {
   });
 
   it('leaves type out for untyped tests', () => {
-    expect(parseCaseFile('a.json', { suite: 's', flags: [], tests: [test] })[0]).not.toHaveProperty('type');
+    const parsed = parseCaseFile('a.json', { suite: 's', flags: [], tests: [test] })[0];
+    expect(parsed).not.toHaveProperty('type');
+    expect(parsed).not.toHaveProperty('keyHashing');
   });
 
   it('rejects malformed files with the file and test named', () => {

@@ -1,8 +1,10 @@
 /**
- * The Ensign conformance suite: language-neutral evaluation cases (`cases/*.json`) and bucket vectors
- * (`cases/bucketing.json`), plus a small runner that loads them and compares an SDK's results with the
- * expectations. Every expectation is derived by hand from docs/evaluation.md (bucket numbers come from an
- * independent MurmurHash3, see scripts/generate-bucket-vectors.mjs), never from an implementation.
+ * The Ensign conformance suite: language-neutral evaluation cases (`cases/*.json`), bucket vectors
+ * (`cases/bucketing.json`) and hashed-key vectors (`cases/key-hashing.json`), plus a small runner that loads
+ * them and compares an SDK's results with the expectations. Every expectation is derived by hand from
+ * docs/evaluation.md (bucket numbers and key hashes come from independent implementations, see
+ * scripts/generate-bucket-vectors.mjs and scripts/generate-key-hash-vectors.mjs), never from an
+ * implementation under test.
  *
  * Node-only: the files are read with `node:fs`, relative to this package.
  *
@@ -17,6 +19,11 @@ export const CASES_DIR: string = fileURLToPath(new URL('../cases/', import.meta.
 
 /** The file of generated bucket vectors inside {@link CASES_DIR}; it holds no evaluation cases. */
 export const BUCKETING_FILE = 'bucketing.json';
+
+/** The file of generated hashed-key vectors inside {@link CASES_DIR}; it holds no evaluation cases. */
+export const KEY_HASHING_FILE = 'key-hashing.json';
+
+const VECTOR_FILES = [BUCKETING_FILE, KEY_HASHING_FILE];
 
 /** The typed getter a case asks for; absent means an untyped evaluation (no WRONG_TYPE check). */
 export type ConformanceType = 'boolean' | 'string' | 'number' | 'json';
@@ -35,10 +42,19 @@ export interface ConformanceExpectation {
 }
 
 /**
+ * Hashed key lists (docs/evaluation.md §9): the environment's individual targets and segment
+ * `included`/`excluded` lists hold `hash(salt, key)` instead of keys, so it must be evaluated in hashed
+ * mode with this salt (in `@ensign/core`: `lookupKey: (key) => hashContextKey(salt, key)`).
+ */
+export interface ConformanceKeyHashing {
+  salt: string;
+}
+
+/**
  * One evaluation to perform: build an environment from `flags` and `segments` (each compiled on its own:
- * some are deliberately malformed), evaluate flag `flag` for `context` with the caller's `default` (and,
- * when `type` is present, through the typed getter of that type), and check the result with
- * {@link checkResult}.
+ * some are deliberately malformed; with `keyHashing`, in hashed-key mode), evaluate flag `flag` for
+ * `context` with the caller's `default` (and, when `type` is present, through the typed getter of that
+ * type), and check the result with {@link checkResult}.
  */
 export interface ConformanceCase {
   /** Unique id: `"<file> › <name>"`, e.g. `"operators-in.json › match first value"`. */
@@ -53,6 +69,8 @@ export interface ConformanceCase {
   flags: unknown[];
   /** The environment's segments, as raw JSON (per `Segment`, or malformed on purpose). */
   segments: unknown[];
+  /** Present when the environment's key lists are hashed: evaluate in hashed mode with this salt. */
+  keyHashing?: ConformanceKeyHashing;
   /** Key of the flag to evaluate (absent from `flags` for FLAG_NOT_FOUND cases). */
   flag: string;
   /** The context: any JSON value (non-objects test INVALID_CONTEXT). */
@@ -79,10 +97,23 @@ export interface BucketVector {
   hash?: number;
 }
 
+/**
+ * One hashed-key vector (docs/evaluation.md §9): `hash` is base64url (no padding) of the first 16 bytes of
+ * SHA-256 over the UTF-8 bytes of `salt + ":" + key`.
+ */
+export interface KeyHashVector {
+  salt: string;
+  key: string;
+  /** 22 characters of `A–Z a–z 0–9 - _`. */
+  hash: string;
+}
+
 /** A case file as it is stored: a suite of tests sharing one environment. */
 export interface CaseFile {
   suite: string;
   description?: string;
+  /** Present when the environment's key lists are hashed (§9). */
+  keyHashing?: ConformanceKeyHashing;
   flags: unknown[];
   segments: unknown[];
   tests: Array<{
@@ -102,10 +133,10 @@ function readJson(file: string): unknown {
   return JSON.parse(readFileSync(new URL(file, new URL('../cases/', import.meta.url)), 'utf8'));
 }
 
-/** The names of the case files in {@link CASES_DIR}, sorted, without the bucket vectors. */
+/** The names of the case files in {@link CASES_DIR}, sorted, without the bucket and key-hash vectors. */
 export function caseFileNames(): string[] {
   return readdirSync(CASES_DIR)
-    .filter((f) => f.endsWith('.json') && f !== BUCKETING_FILE)
+    .filter((f) => f.endsWith('.json') && !VECTOR_FILES.includes(f))
     .sort();
 }
 
@@ -124,6 +155,10 @@ export function parseCaseFile(fileName: string, data: unknown): ConformanceCase[
   if (!Array.isArray(flags)) fail('', '"flags" must be an array');
   if (!Array.isArray(segments)) fail('', '"segments" must be an array');
   if (!Array.isArray(tests)) fail('', '"tests" must be an array');
+  const { keyHashing } = data;
+  if (keyHashing !== undefined && (!isObject(keyHashing) || typeof keyHashing.salt !== 'string')) {
+    fail('', '"keyHashing" must be an object with a string "salt"');
+  }
   const seen = new Set<string>();
   return (tests as unknown[]).map((test, i) => {
     const at = ` tests[${i}]`;
@@ -165,14 +200,16 @@ export function parseCaseFile(fileName: string, data: unknown): ConformanceCase[
       },
     };
     if (type !== undefined) c.type = type as ConformanceType;
+    if (isObject(keyHashing)) c.keyHashing = { salt: keyHashing.salt as string };
     return c;
   });
 }
 
 /**
- * Loads every evaluation case of `cases/*.json` (all files except `bucketing.json`), in file order and
- * then test order. Each call returns fresh objects; cases of one file share their `flags` and `segments`
- * arrays.
+ * Loads every evaluation case of `cases/*.json` (all files except `bucketing.json` and
+ * `key-hashing.json`), in file order and then test order. Each call returns fresh objects; cases of one
+ * file share their `flags` and `segments` arrays. Cases with `keyHashing` must be evaluated in hashed-key
+ * mode.
  */
 export function loadCases(): ConformanceCase[] {
   return caseFileNames().flatMap((file) => parseCaseFile(file, readJson(file)));
@@ -202,6 +239,26 @@ export function loadBucketVectors(): BucketVector[] {
       vector.hash = hash;
     }
     return vector;
+  });
+}
+
+/** Loads the hashed-key vectors of `cases/key-hashing.json` (docs/evaluation.md §9). */
+export function loadKeyHashVectors(): KeyHashVector[] {
+  const data = readJson(KEY_HASHING_FILE);
+  if (!isObject(data) || !Array.isArray(data.vectors)) {
+    throw new Error(`${KEY_HASHING_FILE}: expected { "vectors": [...] }`);
+  }
+  return data.vectors.map((v: unknown, i: number): KeyHashVector => {
+    if (
+      !isObject(v) ||
+      typeof v.salt !== 'string' ||
+      typeof v.key !== 'string' ||
+      typeof v.hash !== 'string' ||
+      !/^[A-Za-z0-9_-]{22}$/.test(v.hash)
+    ) {
+      throw new Error(`${KEY_HASHING_FILE} vectors[${i}]: malformed vector ${JSON.stringify(v)}`);
+    }
+    return { salt: v.salt, key: v.key, hash: v.hash };
   });
 }
 

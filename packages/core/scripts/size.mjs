@@ -1,5 +1,7 @@
 // Prints the minified + gzip size of browser bundles of the core: every operator, and the lean
-// build a browser SDK makes with createRulesetWith(basicOperators). Run: pnpm --filter @ensign/core size
+// build a browser SDK makes with createRulesetWith(basicOperators), each without and with hashed key
+// lists (hashContextKey, which brings SHA-256: bundles that never import it do not contain it).
+// Run: pnpm --filter @ensign/core size
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -7,6 +9,9 @@ const src = new URL('../src/index.ts', import.meta.url).pathname;
 const entries = {
   'everything (createRuleset)': `export { createRuleset } from ${JSON.stringify(src)};`,
   'lean (createRulesetWith + basicOperators)': `export { createRulesetWith, basicOperators } from ${JSON.stringify(src)};`,
+  'everything + hashed keys': `export { createRuleset, hashContextKey } from ${JSON.stringify(src)};`,
+  'lean + hashed keys': `export { createRulesetWith, basicOperators, hashContextKey } from ${JSON.stringify(src)};`,
+  'hashContextKey alone': `export { hashContextKey } from ${JSON.stringify(src)};`,
 };
 for (const [name, contents] of Object.entries(entries)) {
   const out = await build({

@@ -1,6 +1,6 @@
 import { type CompiledFlag, compileFlag as compileFlagWith } from './flag.js';
 import { allOperators } from './operators/all-operators.js';
-import { createRulesetWith, type Ruleset } from './ruleset.js';
+import { createRulesetWith, type Ruleset, type RulesetInit } from './ruleset.js';
 import { type CompiledSegment, compileSegment as compileSegmentWith } from './segment.js';
 
 /**
@@ -10,8 +10,9 @@ import { type CompiledSegment, compileSegment as compileSegmentWith } from './se
  * @example
  * const rules = createRuleset({ flags: snapshot.flags, segments: snapshot.segments });
  * const { value, reason } = rules.evaluate('new-checkout', { key: 'user-42', country: 'DE' }, false, 'boolean');
+ * // Hashed key lists (a client payload): createRuleset({ flags, segments, lookupKey: (key) => hashContextKey(salt, key) })
  */
-export function createRuleset(init?: { flags?: readonly unknown[]; segments?: readonly unknown[] }): Ruleset {
+export function createRuleset(init?: RulesetInit): Ruleset {
   return createRulesetWith(allOperators, init);
 }
 

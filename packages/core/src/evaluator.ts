@@ -39,13 +39,18 @@ function isCompiled<T extends object>(x: T | MalformedFlag | undefined): x is T 
 /**
  * Evaluates flags of one registry. It keeps the stack of flags and segments being evaluated to
  * detect cycles without recursion limits of the host, and reuses it across calls, so an
- * evaluation allocates nothing unless it errors.
+ * evaluation allocates nothing unless it errors. With `lookupKey`, individual targets and segment
+ * key lists are looked up by `lookupKey(contextKey)` (hashed key lists, §9).
  */
-export function createEvaluator(registry: Registry) {
+export function createEvaluator(registry: Registry, lookupKey?: (contextKey: string) => string) {
   const stack: object[] = [];
   let depth = 0;
   let cycle = false;
+  /** The context's key as target and segment lists hold it (hashed for a client payload, §9). */
   let contextKey: string | undefined;
+  // One-entry memo of lookupKey: an SDK evaluates every flag for the same user, so the key is
+  // mapped (hashed) once per user, and reusing it allocates nothing.
+  let memoKey: string | undefined;
 
   function enter(node: object): boolean {
     if (depth >= MAX_DEPTH) {
@@ -191,11 +196,14 @@ export function createEvaluator(registry: Registry) {
         `flag "${flagKey}" is ${entry.type}, not ${type}`,
       );
     }
-    contextKey = key;
     depth = 0;
     cycle = false;
     let result: Evaluation;
     try {
+      if (key !== memoKey) {
+        contextKey = key === undefined || lookupKey === undefined ? key : lookupKey(key);
+        memoKey = key;
+      }
       result = evaluateFlag(entry, context);
     } catch (e) {
       // Only a hostile context (a throwing getter or proxy) gets here.

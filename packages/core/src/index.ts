@@ -8,6 +8,7 @@ export { BUCKETS, bucket, murmur3 } from './bucketing.js';
 export { CompileError } from './compile-error.js';
 export { compileFlag, compileSegment, createRuleset } from './default-ruleset.js';
 export { MAX_DEPTH } from './evaluator.js';
+export { hashContextKey } from './key-hash.js';
 export type {
   Clause,
   Context,
@@ -37,4 +38,4 @@ export { dateOperators } from './operators/date-operators.js';
 export type { OperatorFactory, OperatorSet, Predicate } from './operators/operator.js';
 export { patternOperators } from './operators/pattern-operators.js';
 export { semverOperators } from './operators/semver-operators.js';
-export { type CompileProblem, createRulesetWith, type Ruleset } from './ruleset.js';
+export { type CompileProblem, createRulesetWith, type Ruleset, type RulesetInit } from './ruleset.js';

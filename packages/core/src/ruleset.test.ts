@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRuleset } from './default-ruleset.js';
+import { hashContextKey } from './key-hash.js';
 import type { Flag } from './model.js';
 
 const boolFlag = (over: Partial<Flag> = {}): Flag => ({
@@ -181,5 +182,121 @@ describe('createRulesetWith', () => {
       errorKind: 'MALFORMED_FLAG',
     });
     expect(createRuleset({ flags: [flag] }).evaluate('checkout', { key: 'u', v: '2.0.0' }).value).toBe(true);
+  });
+});
+
+describe('hashed key lists (lookupKey)', () => {
+  const salt = 'env-1';
+  const h = (key: string) => hashContextKey(salt, key);
+  const lookupKey = (key: string) => hashContextKey(salt, key);
+  const flag = boolFlag({
+    targets: [{ variation: 0, values: [h('ann')] }],
+    rules: [
+      {
+        id: 'beta',
+        clauses: [{ attribute: 'key', op: 'segmentMatch', values: ['beta'] }],
+        serve: { variation: 0 },
+      },
+    ],
+    fallthrough: { variation: 1 },
+  });
+  const beta = {
+    key: 'beta',
+    version: 1,
+    included: [h('bea')],
+    excluded: [h('cid')],
+    rules: [{ clauses: [{ attribute: 'plan', op: 'in', values: ['pro'] }] }],
+  };
+  const kind = (rules: ReturnType<typeof createRuleset>, context: object) =>
+    rules.evaluate('checkout', context).reason.kind;
+
+  it('looks up targets and segment lists by the hash of the context key', () => {
+    const rules = createRuleset({ flags: [flag], segments: [beta], lookupKey });
+    expect(kind(rules, { key: 'ann' })).toBe('TARGET_MATCH');
+    expect(kind(rules, { key: 'bea' })).toBe('RULE_MATCH');
+    expect(kind(rules, { key: 'cid', plan: 'pro' })).toBe('FALLTHROUGH');
+    expect(kind(rules, { key: 'dan', plan: 'pro' })).toBe('RULE_MATCH');
+    expect(kind(rules, { plan: 'pro' })).toBe('RULE_MATCH');
+    expect(kind(rules, {})).toBe('FALLTHROUGH');
+    // A key that is itself a listed hash is not the key it was made from.
+    expect(kind(rules, { key: h('ann') })).toBe('FALLTHROUGH');
+    expect(kind(rules, { key: h('bea') })).toBe('FALLTHROUGH');
+  });
+
+  it('is opt-in: without lookupKey the same lists are compared with the key itself', () => {
+    const rules = createRuleset({ flags: [flag], segments: [beta] });
+    expect(kind(rules, { key: 'ann' })).toBe('FALLTHROUGH');
+    expect(kind(rules, { key: h('ann') })).toBe('TARGET_MATCH');
+    expect(kind(rules, { key: h('bea') })).toBe('RULE_MATCH');
+  });
+
+  it('maps a key once for a run of evaluations of the same key, and returns shared results', () => {
+    const calls: string[] = [];
+    const counting = (key: string) => {
+      calls.push(key);
+      return lookupKey(key);
+    };
+    const flags = Array.from({ length: 20 }, (_, i) => ({ ...flag, key: `f${i}` }));
+    const rules = createRuleset({ flags, segments: [beta], lookupKey: counting });
+    const first = rules.evaluate('f0', { key: 'ann' });
+    for (let round = 0; round < 3; round++) {
+      for (const f of flags) rules.evaluate(f.key, { key: 'ann', plan: 'pro' });
+      for (const f of flags) rules.evaluate(f.key, { key: 'ann' });
+    }
+    expect(calls).toEqual(['ann']);
+    expect(rules.evaluate('f0', { key: 'ann' })).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    rules.evaluate('f0', { key: 'bea' });
+    rules.evaluate('f1', { key: 'bea' });
+    rules.evaluate('f0', { key: 'ann' });
+    expect(calls).toEqual(['ann', 'bea', 'ann']);
+    rules.evaluate('f0', {});
+    expect(calls).toHaveLength(3);
+    // Errors reported before evaluation (unknown flag, invalid key) do not map the key.
+    rules.evaluate('missing', { key: 'zed' });
+    rules.evaluate('f0', { key: 42 });
+    expect(calls).toHaveLength(3);
+  });
+
+  it('leaves rules and rollouts alone: clause values and bucketing see the plain key', () => {
+    const plain = boolFlag({
+      key: 'plain',
+      rules: [
+        { id: 'ann', clauses: [{ attribute: 'key', op: 'in', values: ['ann'] }], serve: { variation: 0 } },
+      ],
+      fallthrough: {
+        rollout: {
+          variations: [
+            { variation: 0, weight: 50_000 },
+            { variation: 1, weight: 50_000 },
+          ],
+        },
+      },
+    });
+    const hashed = createRuleset({ flags: [plain], lookupKey });
+    const unhashed = createRuleset({ flags: [plain] });
+    expect(hashed.evaluate('plain', { key: 'ann' }).reason.kind).toBe('RULE_MATCH');
+    for (let i = 0; i < 200; i++) {
+      const context = { key: `user-${i}` };
+      expect(hashed.evaluate('plain', context)).toBe(hashed.evaluate('plain', context));
+      expect(hashed.evaluate('plain', context)).toEqual(unhashed.evaluate('plain', context));
+    }
+  });
+
+  it('turns a throwing lookupKey into an EXCEPTION error, and tries again next time', () => {
+    let fail = true;
+    const rules = createRuleset({
+      flags: [flag],
+      lookupKey: (key) => {
+        if (fail) throw new Error('no hash');
+        return lookupKey(key);
+      },
+    });
+    expect(rules.evaluate('checkout', { key: 'ann' }, true).reason).toMatchObject({
+      kind: 'ERROR',
+      errorKind: 'EXCEPTION',
+    });
+    fail = false;
+    expect(kind(rules, { key: 'ann' })).toBe('TARGET_MATCH');
   });
 });

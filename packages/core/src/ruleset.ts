@@ -38,6 +38,21 @@ export interface Ruleset {
   problems(): CompileProblem[];
 }
 
+/** What a {@link Ruleset} starts with. */
+export interface RulesetInit {
+  flags?: readonly unknown[];
+  segments?: readonly unknown[];
+  /**
+   * Maps a context's `key` to the form in which individual targets and segment
+   * `included`/`excluded` lists hold keys; absent, they hold the keys themselves. For a client
+   * payload with hashed key lists (docs/evaluation.md §9), pass
+   * `(key) => hashContextKey(salt, key)`. Only those lists are affected: rules and bucketing see
+   * the context's own key. The evaluator remembers the last key it mapped, so an SDK evaluating
+   * every flag for one user calls this once per user. It must be pure.
+   */
+  lookupKey?: (contextKey: string) => string;
+}
+
 /** A map entry for a flag or segment that did not compile. */
 interface MalformedEntry extends MalformedFlag {
   readonly problem: CompileProblem;
@@ -59,15 +74,16 @@ function problemOf(kind: 'flag' | 'segment', input: unknown, e: unknown): Compil
  * @example
  * import { basicOperators, createRulesetWith, semverOperators } from '@ensign/core';
  * const rules = createRulesetWith({ ...basicOperators, ...semverOperators }, { flags, segments });
+ * // A client payload whose target and segment lists hold hashed keys, with its environment's salt:
+ * const client = createRulesetWith(basicOperators, {
+ *   flags, segments, lookupKey: (key) => hashContextKey(salt, key),
+ * });
  */
-export function createRulesetWith(
-  operators: OperatorSet,
-  init: { flags?: readonly unknown[]; segments?: readonly unknown[] } = {},
-): Ruleset {
+export function createRulesetWith(operators: OperatorSet, init: RulesetInit = {}): Ruleset {
   const flags = new Map<string, CompiledFlag | MalformedEntry>();
   const segments = new Map<string, CompiledSegment | MalformedEntry>();
   const unkeyed: CompileProblem[] = [];
-  const evaluate = createEvaluator({ flags, segments });
+  const evaluate = createEvaluator({ flags, segments }, init.lookupKey);
 
   function set<T extends { key: string }>(
     kind: 'flag' | 'segment',

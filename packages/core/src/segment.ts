@@ -58,7 +58,10 @@ export function compileSegment(raw: unknown, operators: OperatorSet): CompiledSe
   };
 }
 
-/** Whether `context` (with string key `key`, or undefined) is in the segment (§7). */
+/**
+ * Whether `context` is in the segment (§7). `key` is the context's key as the `included` and
+ * `excluded` lists hold it (hashed for a client payload, §9), or undefined.
+ */
 export function segmentContains(
   seg: CompiledSegment,
   context: object,

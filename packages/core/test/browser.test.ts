@@ -1,11 +1,18 @@
-import { loadCases } from '@ensign/conformance';
+import { createHash } from 'node:crypto';
+import { loadCases, loadKeyHashVectors } from '@ensign/conformance';
 import { build } from 'esbuild';
 import fc from 'fast-check';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bucket, createRuleset } from '../src/index.js';
+import { bucket, createRuleset, hashContextKey } from '../src/index.js';
 
-// The browser build of the core, run in real Chromium, must bucket and evaluate exactly like Node.
+// The browser build of the core, run in real Chromium, must bucket, hash keys and evaluate exactly like Node.
+
+type Core = {
+  bucket: typeof bucket;
+  createRuleset: typeof createRuleset;
+  hashContextKey: typeof hashContextKey;
+};
 
 let browser: Browser;
 let page: Awaited<ReturnType<Browser['newPage']>>;
@@ -45,12 +52,38 @@ describe('the browser build in Chromium', () => {
     );
     const inBrowser = await page.evaluate(
       (all) =>
-        all.map(([f, s, v]) =>
-          (globalThis as unknown as { EnsignCore: { bucket: typeof bucket } }).EnsignCore.bucket(f, s, v),
-        ),
+        all.map(([f, s, v]) => (globalThis as unknown as { EnsignCore: Core }).EnsignCore.bucket(f, s, v)),
       inputs,
     );
     expect(inBrowser).toEqual(inputs.map(([f, s, v]) => bucket(f, s, v)));
+  });
+
+  it('hashes keys like node:crypto: the key-hash vectors and 5,000 generated salts and keys', async () => {
+    // Any UTF-16 code units, lone surrogates included, and keys long enough for several blocks.
+    const text = (maxLength: number) =>
+      fc.string({
+        maxLength,
+        unit: fc.oneof(
+          fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+          fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+        ),
+      });
+    const generated = fc.sample(fc.tuple(fc.string({ maxLength: 10 }), fc.oneof(text(40), text(1500))), {
+      seed: 11,
+      numRuns: 5_000,
+    });
+    const vectors = loadKeyHashVectors();
+    const inputs = [...vectors.map((v): [string, string] => [v.salt, v.key]), ...generated];
+    // Sent as JSON text: lone surrogates survive it (as \u escapes), whatever the transfer does.
+    const inBrowser = await page.evaluate((json) => {
+      const core = (globalThis as unknown as { EnsignCore: Core }).EnsignCore;
+      return (JSON.parse(json) as [string, string][]).map(([salt, key]) => core.hashContextKey(salt, key));
+    }, JSON.stringify(inputs));
+    const reference = inputs.map(([salt, key]) =>
+      createHash('sha256').update(`${salt}:${key}`, 'utf8').digest().subarray(0, 16).toString('base64url'),
+    );
+    expect(inBrowser.slice(0, vectors.length)).toEqual(vectors.map((v) => v.hash));
+    expect(inBrowser).toEqual(reference);
   });
 
   it('passes the whole conformance suite', async () => {
@@ -58,21 +91,31 @@ describe('the browser build in Chromium', () => {
     // Sent as JSON text: structured transfer would turn a context's own "__proto__" member into a prototype.
     const inBrowser = await page.evaluate((json) => {
       const all = JSON.parse(json) as typeof cases;
-      const core = (globalThis as unknown as { EnsignCore: { createRuleset: typeof createRuleset } })
-        .EnsignCore;
+      const core = (globalThis as unknown as { EnsignCore: Core }).EnsignCore;
       return all.map((c) => {
-        const r = core.createRuleset({ flags: c.flags, segments: c.segments });
+        const hashing = c.keyHashing;
+        const r = core.createRuleset(
+          hashing === undefined
+            ? { flags: c.flags, segments: c.segments }
+            : {
+                flags: c.flags,
+                segments: c.segments,
+                lookupKey: (key) => core.hashContextKey(hashing.salt, key),
+              },
+        );
         const e = r.evaluate(c.flag, c.context, c.default as never, c.type);
         return { value: e.value, variation: e.variation ?? null, reason: e.reason };
       });
     }, JSON.stringify(cases));
     const inNode = cases.map((c) => {
-      const e = createRuleset({ flags: c.flags, segments: c.segments }).evaluate(
-        c.flag,
-        c.context,
-        c.default as never,
-        c.type,
-      );
+      const hashing = c.keyHashing;
+      const lookupKey =
+        hashing === undefined ? undefined : (key: string) => hashContextKey(hashing.salt, key);
+      const e = createRuleset({
+        flags: c.flags,
+        segments: c.segments,
+        ...(lookupKey && { lookupKey }),
+      }).evaluate(c.flag, c.context, c.default as never, c.type);
       return { value: e.value, variation: e.variation ?? null, reason: e.reason };
     });
     const differing = cases
@@ -81,5 +124,6 @@ describe('the browser build in Chromium', () => {
     expect(differing).toEqual([]);
     expect(inBrowser).toEqual(inNode);
     expect(cases.length).toBeGreaterThanOrEqual(300);
+    expect(cases.filter((c) => c.keyHashing !== undefined).length).toBeGreaterThanOrEqual(30);
   });
 });
