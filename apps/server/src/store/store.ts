@@ -273,3 +273,86 @@ export interface Store {
   listRevisions(filter: RevisionFilter): Promise<Revision[]>;
   getRevision(id: number): Promise<Revision | undefined>;
 }
+
+// ─── Telemetry: SDK evaluation counts and the revisions SDK instances hold ───────────────────────
+// (POST /sdk/v1/telemetry writes, the propagation and usage endpoints read.) Declared as a second
+// `Store` block that TypeScript merges into the interface above, so the feature stays in one place.
+
+/** The kinds of key an SDK reports with. */
+export type SdkKeyKind = Exclude<ApiKeyKind, 'admin'>;
+
+/** Evaluations of one flag to add: per variation index, -1 = served the caller's default. */
+export interface FlagEvaluationCounts {
+  flagKey: string;
+  counts: Array<{ variation: number; count: number }>;
+}
+
+/** One validated SDK report, as the store adds it (in one transaction). */
+export interface TelemetryRecord {
+  environmentId: number;
+  instanceId: string;
+  sdk: { name: string; version: string };
+  /** The environment revision the instance holds. */
+  revision: number;
+  keyKind: SdkKeyKind;
+  /** When the server received the report: the instance's last seen time. */
+  receivedAt: Date;
+  /** The start of the UTC hour the counts are added to. */
+  hour: Date;
+  /** When the reported flags were last evaluated (a flag's time only ever moves forward). */
+  evaluatedAt: Date;
+  /** Counts of zero are allowed and change nothing. */
+  flags: FlagEvaluationCounts[];
+}
+
+/** An SDK instance as last reported. */
+export interface SdkInstance {
+  instanceId: string;
+  sdk: { name: string; version: string };
+  revision: number;
+  keyKind: SdkKeyKind;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+export interface InstanceRevisionQuery {
+  /** Only instances last seen at or after this time. */
+  seenSince: Date;
+  /** Instances holding this revision or a newer one are current; the others lag. */
+  currentRevision: number;
+  keyKind?: SdkKeyKind;
+  /** At most this many lagging instances are listed (oldest revision first). */
+  laggingLimit: number;
+}
+
+export interface InstanceRevisions {
+  seen: number;
+  current: number;
+  /** Up to `laggingLimit` of the `seen - current` lagging instances: oldest revision, then latest seen, first. */
+  lagging: SdkInstance[];
+}
+
+/** One flag's usage: hourly counts (oldest first, hours without evaluations left out). */
+export interface FlagUsage {
+  flagKey: string;
+  /** Null when no SDK ever reported evaluating it. */
+  lastEvaluatedAt: Date | null;
+  hours: Array<{ hour: Date; counts: Array<{ variation: number; count: number }> }>;
+}
+
+export interface Store {
+  /** Adds one SDK report in one transaction: hourly counts, last evaluated times, the instance's row. */
+  recordTelemetry(record: TelemetryRecord): Promise<void>;
+  /** How many instances of an environment were seen since a time, and how many hold a revision. */
+  instanceRevisions(environmentId: number, query: InstanceRevisionQuery): Promise<InstanceRevisions>;
+  /**
+   * Usage of the flags of an environment from `since` (rounded down to its hour): every flag that
+   * was ever evaluated there, or only `flagKey` (an empty list when it never was). Ordered by key.
+   */
+  flagUsage(environmentId: number, query: { since: Date; flagKey?: string }): Promise<FlagUsage[]>;
+  /** Deletes instances last seen before `instancesSeenBefore` and hourly counts before `usageBefore`. */
+  pruneTelemetry(
+    environmentId: number,
+    cutoffs: { instancesSeenBefore: Date; usageBefore: Date },
+  ): Promise<{ instances: number; usageRows: number }>;
+}

@@ -18,6 +18,9 @@ import type {
   FlagConfigBody,
   FlagDefinition,
   FlagDefinitionUpdate,
+  FlagUsage,
+  InstanceRevisionQuery,
+  InstanceRevisions,
   NewApiKey,
   NewFlagDefinition,
   Project,
@@ -25,6 +28,7 @@ import type {
   RevisionFilter,
   Store,
   StoreHealth,
+  TelemetryRecord,
 } from '../store.js';
 import { StoreError } from '../store-error.js';
 import { applyMigrations, migrationsApplied, readMigrations } from './migrate.js';
@@ -32,6 +36,7 @@ import { apiKeys } from './schema/api-keys.js';
 import { flagConfigs, flags, segments } from './schema/flags.js';
 import { environments, projects } from './schema/projects.js';
 import { changeLog, revisions } from './schema/revisions.js';
+import { sqliteTelemetry } from './telemetry-store.js';
 
 const schema = { projects, environments, flags, flagConfigs, segments, apiKeys, revisions, changeLog };
 type Db = BetterSQLite3Database<typeof schema>;
@@ -709,6 +714,33 @@ class SqliteStore implements Store {
 
   async getRevision(id: number): Promise<Revision | undefined> {
     return this.#db.select().from(revisions).where(eq(revisions.id, id)).get();
+  }
+
+  // ─── Telemetry (queries in telemetry-store.ts) ───────────────────────────────────────────────
+  #telemetryQueries: ReturnType<typeof sqliteTelemetry> | undefined;
+
+  get #telemetry(): ReturnType<typeof sqliteTelemetry> {
+    this.#telemetryQueries ??= sqliteTelemetry(this.#db);
+    return this.#telemetryQueries;
+  }
+
+  async recordTelemetry(record: TelemetryRecord): Promise<void> {
+    this.#telemetry.record(record);
+  }
+
+  async instanceRevisions(environmentId: number, query: InstanceRevisionQuery): Promise<InstanceRevisions> {
+    return this.#telemetry.instanceRevisions(environmentId, query);
+  }
+
+  async flagUsage(environmentId: number, query: { since: Date; flagKey?: string }): Promise<FlagUsage[]> {
+    return this.#telemetry.flagUsage(environmentId, query);
+  }
+
+  async pruneTelemetry(
+    environmentId: number,
+    cutoffs: { instancesSeenBefore: Date; usageBefore: Date },
+  ): Promise<{ instances: number; usageRows: number }> {
+    return this.#telemetry.prune(environmentId, cutoffs);
   }
 }
 
