@@ -13,11 +13,15 @@ import type { AppEnv } from './http/app-env.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import type { Lifecycle } from './lifecycle/lifecycle.js';
 import type { Logger } from './logger.js';
+import { instrumentedStore } from './metrics/instrumented-store.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
 import { requireKey } from './middleware/auth/index.js';
 import { drainGuard } from './middleware/drain-guard/index.js';
+import { httpMetrics } from './middleware/http-metrics/index.js';
 import { jsonContent } from './middleware/json-content/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { requestLog } from './middleware/request-log/index.js';
+import { unreadBody } from './middleware/unread-body/index.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { environmentRoutes } from './routes/environments.js';
@@ -27,7 +31,7 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { ofrepRoutes } from './routes/ofrep.js';
 import { projectRoutes } from './routes/projects.js';
-import { propagationRoutes } from './routes/propagation.js';
+import { propagationRoutes, usageRoutes } from './routes/propagation.js';
 import { addReferenceRoutes } from './routes/reference.js';
 import { remoteEvaluationRoutes } from './routes/remote-evaluation.js';
 import { sdkRoutes } from './routes/sdk.js';
@@ -47,6 +51,8 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   /** Largest accepted request body. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** When set, GET /metrics requires this bearer token. */
+  metricsToken?: string | undefined;
 }
 
 /**
@@ -57,9 +63,17 @@ export interface AppDeps {
 export function createApp(options: AppDeps): Hono<AppEnv> {
   const hub = options.hub ?? new StreamHub({ store: options.store, keyHashing: keyHashingFor });
   // Every write made through the API also tells the hub, which tells connected SDKs.
-  const deps = { ...options, store: notifyingStore(options.store, hub), hub };
+  const metrics = createServerMetrics(hub);
+  const deps = {
+    ...options,
+    store: notifyingStore(instrumentedStore(options.store, metrics), hub),
+    hub,
+    metrics,
+  };
   const app = new Hono<AppEnv>();
+  app.use(unreadBody());
   app.use(requestId());
+  app.use(httpMetrics(metrics));
   app.use(requestLog(deps.logger));
   app.use(drainGuard(deps.lifecycle));
 
@@ -83,6 +97,7 @@ export function createApp(options: AppDeps): Hono<AppEnv> {
   api.route('/projects/:project/audit', auditRoutes(deps));
   api.route('/api-keys', apiKeyRoutes(deps));
   api.route('/projects/:project/environments/:env/propagation', propagationRoutes(deps));
+  api.route('/projects/:project/environments/:env/usage', usageRoutes(deps));
   app.route('/api/v1', api);
 
   const sdk = new Hono<AppEnv>();

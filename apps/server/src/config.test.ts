@@ -16,7 +16,23 @@ describe('parseConfig', () => {
       shutdownGraceMs: 5000,
       shutdownTimeoutMs: 15000,
       logLevel: 'info',
+      metricsToken: undefined,
+      sseHeartbeatMs: 15000,
+      sseRetryMs: 1000,
+      sseMaxLifetimeMs: 3_600_000,
+      sseBufferBytes: 1_048_576,
+      changePollMs: 1000,
     });
+  });
+
+  it('reads the SDK stream settings and refuses values out of range', () => {
+    expect(
+      config(['--sse-heartbeat-ms', '250', '--sse-buffer-bytes', '65536'], { ENSIGN_SSE_RETRY_MS: '0' }),
+    ).toMatchObject({ sseHeartbeatMs: 250, sseBufferBytes: 65536, sseRetryMs: 0 });
+    expect(() => config(['--sse-heartbeat-ms', '5'])).toThrow(
+      /--sse-heartbeat-ms: "5" is not an integer from 100/,
+    );
+    expect(() => config([], { ENSIGN_CHANGE_POLL_MS: 'soon' })).toThrow(/ENSIGN_CHANGE_POLL_MS/);
   });
 
   it('reads environment variables, and flags win over them', () => {

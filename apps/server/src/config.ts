@@ -20,6 +20,18 @@ export interface Config {
   /** After SIGTERM/SIGINT: the process exits (code 1) if shutdown has not finished by then. */
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`; unset, /metrics is open. */
+  metricsToken: string | undefined;
+  /** SDK streams: comment heartbeat interval. */
+  sseHeartbeatMs: number;
+  /** SDK streams: the `retry:` reconnect hint sent to EventSource clients. */
+  sseRetryMs: number;
+  /** SDK streams: closed after this long (±20 % jitter) so that SDKs rebalance across replicas. */
+  sseMaxLifetimeMs: number;
+  /** SDK streams: bytes queued for a slow reader before its stream is dropped. */
+  sseBufferBytes: number;
+  /** How often the change log is read for commits made by other server processes. */
+  changePollMs: number;
 }
 
 /** Thrown for invalid configuration; `main` prints the message and exits with code 2. */
@@ -61,6 +73,42 @@ export const settings = {
     env: 'ENSIGN_LOG_LEVEL',
     default: 'info',
     description: 'debug, info, warn or error',
+  },
+  metricsToken: {
+    flag: 'metrics-token',
+    env: 'ENSIGN_METRICS_TOKEN',
+    default: '',
+    description: 'bearer token GET /metrics requires (unset: open)',
+  },
+  sseHeartbeatMs: {
+    flag: 'sse-heartbeat-ms',
+    env: 'ENSIGN_SSE_HEARTBEAT_MS',
+    default: '15000',
+    description: 'SDK streams: heartbeat comment interval',
+  },
+  sseRetryMs: {
+    flag: 'sse-retry-ms',
+    env: 'ENSIGN_SSE_RETRY_MS',
+    default: '1000',
+    description: 'SDK streams: retry hint for reconnecting clients',
+  },
+  sseMaxLifetimeMs: {
+    flag: 'sse-max-lifetime-ms',
+    env: 'ENSIGN_SSE_MAX_LIFETIME_MS',
+    default: '3600000',
+    description: 'SDK streams: closed after this long, ±20 % jitter',
+  },
+  sseBufferBytes: {
+    flag: 'sse-buffer-bytes',
+    env: 'ENSIGN_SSE_BUFFER_BYTES',
+    default: '1048576',
+    description: 'SDK streams: bytes queued for a slow reader before it is dropped',
+  },
+  changePollMs: {
+    flag: 'change-poll-ms',
+    env: 'ENSIGN_CHANGE_POLL_MS',
+    default: '1000',
+    description: "how often other processes' commits are picked up",
   },
 } as const satisfies Record<string, Setting>;
 
@@ -130,6 +178,17 @@ export function parseConfig(
   const logLevel = read(settings.logLevel);
   if (!isLogLevel(logLevel.value))
     problems.push(`${logLevel.source}: "${logLevel.value}" is not one of debug, info, warn, error`);
+  const metricsToken = read(settings.metricsToken);
+  if (metricsToken.value !== '' && !/^[\x21-\x7e]{16,256}$/.test(metricsToken.value))
+    problems.push(
+      `${metricsToken.source}: the metrics token must be 16-256 printable ASCII characters, no spaces`,
+    );
+
+  const sseHeartbeatMs = integer(settings.sseHeartbeatMs, 100, 3_600_000);
+  const sseRetryMs = integer(settings.sseRetryMs, 0, 3_600_000);
+  const sseMaxLifetimeMs = integer(settings.sseMaxLifetimeMs, 1_000, 86_400_000);
+  const sseBufferBytes = integer(settings.sseBufferBytes, 1_024, 1_073_741_824);
+  const changePollMs = integer(settings.changePollMs, 10, 600_000);
 
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   const base = env.INIT_CWD !== undefined && isAbsolute(env.INIT_CWD) ? env.INIT_CWD : cwd;
@@ -142,6 +201,12 @@ export function parseConfig(
       shutdownGraceMs,
       shutdownTimeoutMs,
       logLevel: logLevel.value as LogLevel,
+      metricsToken: metricsToken.value === '' ? undefined : metricsToken.value,
+      sseHeartbeatMs,
+      sseRetryMs,
+      sseMaxLifetimeMs,
+      sseBufferBytes,
+      changePollMs,
     },
   };
 }
@@ -153,7 +218,8 @@ function isLogLevel(value: string): value is LogLevel {
 /** The `--help` text. */
 export function usage(): string {
   const rows = Object.values(settings).map(
-    (s: Setting) => `  --${s.flag.padEnd(22)} ${s.env.padEnd(28)} ${s.description} (default ${s.default})`,
+    (s: Setting) =>
+      `  --${s.flag.padEnd(22)} ${s.env.padEnd(28)} ${s.description}${s.default === '' ? '' : ` (default ${s.default})`}`,
   );
   return [
     'Usage: ensign-server [options]',

@@ -4,11 +4,13 @@
  * signals. Exit codes: 0 after a clean shutdown, 1 on a failure or a forced shutdown, 2 for invalid
  * configuration.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { getRequestListener, RequestError } from '@hono/node-server';
 import { createApp } from './app.js';
 import { type Config, ConfigError, parseConfig } from './config.js';
+import { keyHashingFor } from './delivery/key-hashing.js';
+import { StreamHub } from './delivery/stream-hub.js';
 import { gracefulShutdown, trackInFlight } from './lifecycle/graceful-shutdown.js';
 import { createLifecycle } from './lifecycle/lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
@@ -58,8 +60,36 @@ async function main(): Promise<void> {
   }
 
   const createdKeys = await bootstrapIfEmpty(store);
-  const app = createApp({ store, logger, lifecycle });
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }) as Server;
+  // The process's own hub, with its timers (heartbeats, stream lifetimes, the change-log poll for
+  // other processes' commits); shutdown closes its streams (see handleSignals).
+  const hub = new StreamHub({
+    store,
+    keyHashing: keyHashingFor,
+    heartbeatMs: config.sseHeartbeatMs,
+    maxLifetimeMs: config.sseMaxLifetimeMs,
+    pollMs: config.changePollMs,
+    onError: (what, error) => logger.error(what, { error }),
+  });
+  // Feeds open before the first SDK connects, so changes made meanwhile are replayable.
+  await hub.openAll();
+  hub.start();
+  const app = createApp({
+    store,
+    hub,
+    logger,
+    lifecycle,
+    metricsToken: config.metricsToken,
+    sdk: { retryMs: config.sseRetryMs, streamBufferBytes: config.sseBufferBytes },
+  });
+  const server = createServer(
+    getRequestListener(app.fetch, {
+      hostname: config.host,
+      // Requests the adapter cannot turn into a URL (a raw backslash, a bad Host) never reach the
+      // app; they still get the API's JSON error shape.
+      errorHandler: (error) => requestErrorResponse(error, logger),
+    }),
+  );
+  server.listen(config.port, config.host);
   const inFlight = trackInFlight(server, logger);
   server.on('error', (error) => {
     logger.error('cannot listen', { host: config.host, port: config.port, error });
@@ -78,7 +108,7 @@ async function main(): Promise<void> {
   }
   logger.info('listening', { url, host: config.host, port, pid: process.pid });
 
-  handleSignals({ server, inFlight, lifecycle, logger, store, config });
+  handleSignals({ server, inFlight, lifecycle, logger, store, hub, config });
 }
 
 function handleSignals(ctx: {
@@ -87,6 +117,7 @@ function handleSignals(ctx: {
   lifecycle: ReturnType<typeof createLifecycle>;
   logger: Logger;
   store: Store;
+  hub: StreamHub;
   config: Config;
 }): void {
   let stopping = false;
@@ -109,6 +140,9 @@ function handleSignals(ctx: {
       lifecycle: ctx.lifecycle,
       graceMs: ctx.config.shutdownGraceMs,
       logger: ctx.logger,
+      // SDK streams never end on their own: without this the closing phase waited for them until the
+      // forced exit (code 1). Closed, their SDKs reconnect (to another replica) and resume.
+      onClosing: () => ctx.hub.close(),
       release: () => ctx.store.close(),
     }).then(
       () => process.exit(0),
@@ -136,3 +170,12 @@ main().catch((error: unknown) => {
   );
   process.exit(1);
 });
+
+function requestErrorResponse(error: unknown, logger: Logger): Response {
+  const isRequestError = error instanceof RequestError;
+  if (!isRequestError) logger.error('unhandled error', { error });
+  const body = isRequestError
+    ? { error: { code: 'bad_request', message: `The request cannot be read: ${error.message}` } }
+    : { error: { code: 'internal', message: 'Internal server error' } };
+  return Response.json(body, { status: isRequestError ? 400 : 500 });
+}

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterEach, expect, it } from 'vitest';
@@ -90,3 +90,74 @@ it('drains: not ready at once, serves through the grace period, then 503s new re
   expect(server.listening).toBe(false);
   await expect(fetch(`${base}/fast`)).rejects.toThrow();
 });
+
+/** A server with the drain guard and `/fast`, listening on a free port. */
+async function listen(lifecycle: ReturnType<typeof createLifecycle>) {
+  const app = new Hono<AppEnv>();
+  app.use(drainGuard(lifecycle));
+  app.get('/fast', (c) => c.text('fast'));
+  server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+  const inFlight = trackInFlight(server);
+  await new Promise<void>((r) => server!.once('listening', r));
+  return { inFlight, port: (server.address() as AddressInfo).port };
+}
+
+function open(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Everything the peer sends until it closes; rejects on a reset. */
+function readAll(socket: Socket): Promise<string> {
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('error', reject);
+    socket.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+it('answers a request sent on a connection accepted before the close, and closes connections that send nothing', async () => {
+  const lifecycle = createLifecycle('serving');
+  const { inFlight, port } = await listen(lifecycle);
+  const silent = await open(port);
+  const late = await open(port);
+  const silentEnded = readAll(silent);
+  const lateAnswer = readAll(late);
+  const logger = createLogger({ level: 'error', write: () => {} });
+
+  let onClosingRan = false;
+  const shutdown = gracefulShutdown({
+    server: server!,
+    inFlight,
+    lifecycle,
+    graceMs: 0,
+    idleLingerMs: 200,
+    logger,
+    onClosing: () => {
+      onClosingRan = true;
+    },
+    release: async () => {},
+  });
+  // The listener closes (new connections are refused) while both accepted connections stay open.
+  // (A connect that races the close is reset by the kernel instead: try again.)
+  for (;;) {
+    const error = await open(port).then(
+      (probe) => void probe.destroy(),
+      (e: NodeJS.ErrnoException) => e,
+    );
+    if (error?.code === 'ECONNREFUSED') break;
+  }
+  expect(onClosingRan).toBe(true);
+  late.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\n');
+  const answer = await lateAnswer;
+  expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+  expect(answer).toMatch(/^connection: close\r$/im);
+
+  // Without the sweep, `server.close()` would wait for the silent connection (Node's headersTimeout).
+  await shutdown;
+  expect(await silentEnded).toBe('');
+}, 10_000);

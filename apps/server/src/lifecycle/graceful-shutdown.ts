@@ -2,8 +2,9 @@
  * Stopping without dropping requests. The sequence, after SIGTERM or SIGINT:
  * 1. phase `draining` at once: /readyz answers 503, so the load balancer stops routing here; the
  *    requests it still sends meanwhile are served normally (with `Connection: close`).
- * 2. after the grace period, phase `closing`: new requests get 503 (drain-guard); the requests that
- *    were already in flight are awaited;
+ * 2. after the grace period, phase `closing`: new requests get 503 (drain-guard), `onClosing` ends
+ *    the responses that never end on their own (SDK streams), and the requests that were already in
+ *    flight are awaited;
  * 3. the listener is closed, idle connections too (see `idleLingerMs`), and `release` runs (closes
  *    the database).
  * The caller bounds the whole sequence with a timeout and exits.
@@ -63,6 +64,11 @@ export interface ShutdownOptions {
   lifecycle: Lifecycle;
   graceMs: number;
   logger: Logger;
+  /**
+   * Runs when the grace period ends, before in-flight requests are awaited: ends long-lived
+   * responses (SDK streams), which would otherwise be waited for until the forced exit.
+   */
+  onClosing?: () => void;
   /** Runs once no request is in flight and the listener is closed (e.g. closes the store). */
   release: () => Promise<void>;
   /**
@@ -80,6 +86,7 @@ export async function gracefulShutdown(options: ShutdownOptions): Promise<void> 
   await delay(options.graceMs);
 
   lifecycle.phase = 'closing';
+  options.onClosing?.();
   const pending = inFlight.snapshot();
   logger.info('closing: new requests get 503, waiting for in-flight requests', { inFlight: pending.length });
   await Promise.all(
