@@ -33,6 +33,8 @@ export function route(spec: {
   errors?: Record<number, string>;
   /** Answers with an ETag (the version). */
   etag?: boolean;
+  /** Other ways to pass the key than `Authorization: Bearer` (the stream's `?key=` for client keys). */
+  alsoKeyInQuery?: boolean;
 }) {
   const responses: Record<string, unknown> = {};
   const success = spec.status ?? 200;
@@ -55,7 +57,7 @@ export function route(spec: {
     summary: spec.summary,
     ...(spec.description !== undefined && { description: spec.description }),
     tags: spec.tags,
-    security: [{ apiKey: [] }],
+    security: spec.alsoKeyInQuery === true ? [{ apiKey: [] }, { clientKeyQuery: [] }] : [{ apiKey: [] }],
     responses: responses as never,
   });
 }
@@ -74,11 +76,22 @@ export function openApiDocument(app: Hono<AppEnv>, version: string) {
         title: 'Ensign API',
         version,
         description:
-          'Admin API of the Ensign feature-flag server. Authenticate with `Authorization: Bearer <admin key>`. ' +
+          'Admin and SDK API of the Ensign feature-flag server. Authenticate with `Authorization: Bearer <key>`: ' +
+          'admin keys for `/api/v1`, SDK keys of one environment for `/sdk/v1` and `/ofrep/v1`. ' +
           'Errors share one shape: `{ "error": { "code", "message", "issues": [{ "path", "message" }] } }`. ' +
           'Writes that replace a document need `If-Match` with the ETag you read (412 when stale).',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer' },
+          clientKeyQuery: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'key',
+            description: 'Client-SDK keys only, for browsers whose EventSource cannot send headers',
+          },
+        },
+      },
     },
     defaultValidationErrorResponse: false,
     exclude: ['/docs', '/api/openapi.json'],

@@ -2,6 +2,7 @@ import { zValidator } from '@hono/zod-validator';
 import { resolver, uniqueSymbol } from 'hono-openapi';
 import type { ZodType } from 'zod';
 import { ApiError, type Issue } from './api-error.js';
+import { maxJsonDepth, tooDeep } from './json-depth.js';
 
 /** Marks a validator with its schema, so that the OpenAPI document describes what it accepts. */
 function documented<M extends object>(middleware: M, target: 'json' | 'query', schema: ZodType): M {
@@ -20,13 +21,25 @@ const issuesOf = (error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyK
  * app.post('/', jsonBody(z.object({ key: z.string() })), (c) => c.json(c.req.valid('json')));
  */
 export function jsonBody<T extends ZodType>(schema: T) {
-  const middleware = zValidator('json', schema, (result) => {
+  const validate = zValidator('json', schema, (result) => {
     if (!result.success) {
       throw new ApiError(422, 'invalid_body', 'The request body is invalid', {
         issues: issuesOf(result.error),
       });
     }
   });
+  const middleware = (async (c, next) => {
+    // Hono caches the parsed body, so the validator does not parse it again. A body that does not
+    // parse is left to the validator, which answers 400.
+    const body: unknown = await c.req.json().catch(() => undefined);
+    const path = tooDeep(body);
+    if (path !== undefined) {
+      throw new ApiError(422, 'invalid_body', 'The request body is invalid', {
+        issues: [{ path: path.join('.'), message: `JSON nested deeper than ${maxJsonDepth} levels` }],
+      });
+    }
+    return validate(c, next);
+  }) as typeof validate;
   return documented(middleware, 'json', schema);
 }
 

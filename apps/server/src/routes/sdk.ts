@@ -5,7 +5,7 @@ import { sseRetry } from '../delivery/sse-frame.js';
 import type { HubStream, StreamHub } from '../delivery/stream-hub.js';
 import { ApiError } from '../http/api-error.js';
 import type { AppEnv } from '../http/app-env.js';
-import { publicRoute } from '../http/openapi.js';
+import { route } from '../http/openapi.js';
 import type { Principal } from '../services/api-keys.js';
 import type { Store } from '../store/store.js';
 
@@ -47,13 +47,16 @@ export function sdkRoutes(options: SdkRouteOptions): Hono<AppEnv> {
 
   app.get(
     '/stream',
-    publicRoute({
+    route({
       summary: 'Stream flag changes (Server-Sent Events)',
       description:
-        'First a `snapshot` event (id = environment revision), then one `change` event per revision. ' +
-        'Resume with `Last-Event-ID`: the missed changes are replayed, or a snapshot is sent when they ' +
-        'cannot be. Client keys may pass `?key=`. See docs/wire-protocol.md.',
+        'A `text/event-stream`. First a `snapshot` event (id = environment revision), then one `change` ' +
+        'event per revision. Resume with `Last-Event-ID`: the missed changes are replayed, or a snapshot ' +
+        'is sent when they cannot be. Client keys may pass `?key=`. See docs/wire-protocol.md.',
       tags,
+      okDescription: 'An event stream (text/event-stream) that stays open',
+      alsoKeyInQuery: true,
+      errors: { 503: 'The server is shutting down: reconnect (to another replica)' },
     }),
     async (c) => {
       const principal = c.get('principal');
@@ -78,11 +81,12 @@ export function sdkRoutes(options: SdkRouteOptions): Hono<AppEnv> {
 
   app.get(
     '/flags',
-    publicRoute({
+    route({
       summary: 'Poll the current flags and segments',
       description:
         "The same document as the stream's snapshot. `ETag` = the revision; `If-None-Match` answers 304.",
       tags,
+      etag: true,
     }),
     async (c) => {
       const { feed, audience } = await sdkFeed(options, c.get('principal'));

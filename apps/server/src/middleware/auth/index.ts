@@ -40,7 +40,7 @@ export function requireKey(
       throw new ApiError(
         401,
         'unauthorized',
-        `A ${principal.kind} key must be sent in the Authorization header`,
+        `${withArticle(principal.kind)} key must be sent in the Authorization header`,
         {
           headers: challenge,
         },
@@ -50,10 +50,15 @@ export function requireKey(
       throw new ApiError(
         403,
         'forbidden',
-        `A ${principal.kind} key cannot use this endpoint; it needs a ${kinds.join(' or ')} key`,
+        `${withArticle(principal.kind)} key cannot use this endpoint; it needs ${withArticle(kinds.join(' or ')).toLowerCase()} key`,
       );
     }
     c.set('principal', principal);
     await next();
   };
+}
+
+/** "An admin", "A server": the key kinds in a sentence. */
+function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'An' : 'A'} ${word}`;
 }
