@@ -1,6 +1,7 @@
 /**
  * End to end through the built CLI (`dist/`, built before tests by `pnpm test`): a tiny run forks a
- * worker per SDK and scenario and prints the table; bad options fail.
+ * worker per SDK and scenario and prints the table; a tiny server run spawns the built server;
+ * bad options fail.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,6 +20,8 @@ describe('pnpm bench (dist/main.js)', () => {
   it('runs each SDK and scenario in a child process and prints the table', async () => {
     const { stdout, stderr } = await run(process.execPath, [
       MAIN,
+      '--suite',
+      'eval',
       '--quick',
       '--sdk',
       'ensign,configcat',
@@ -34,6 +37,43 @@ describe('pnpm bench (dist/main.js)', () => {
     );
     expect(stdout).toMatch(/\| configcat-node@[\d.]+ \| B: .* \| 100\.0 % ON \(rule 20\) \|/);
     expect(stdout).toContain('Targets:');
+  });
+
+  it('runs the server benchmarks alone with --suite server: a server per start, writes from another process', async () => {
+    const { stdout, stderr } = await run(process.execPath, [
+      MAIN,
+      '--suite',
+      'server',
+      '--flags',
+      '40',
+      '--starts',
+      '1',
+      '--warmup-writes',
+      '20',
+      '--writes',
+      '50',
+      '--concurrency',
+      '4',
+      '--concurrent-writes',
+      '100',
+      '--phase-seconds',
+      '5',
+    ]);
+    expect(stderr).toMatch(/start 1\/1: ready in [\d.]+ ms/);
+    expect(stdout).toMatch(
+      /\| flag write committed, 1 in flight: p99 \(p50\) \| [\d.,]+ ms \([\d.,]+ ms\) \|/,
+    );
+    expect(stdout).toMatch(/\| 1 \| 50 \| /);
+    expect(stdout).toMatch(/\| 4 \| 100 \| /);
+    expect(stdout).toMatch(/\| \*\*first `\/readyz` 200\*\* \| [\d.,]+ \|/);
+    expect(stdout).not.toContain('Targets:');
+  }, 120_000);
+
+  it('rejects an unknown suite', async () => {
+    await expect(run(process.execPath, [MAIN, '--suite', 'sse'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/unknown suite "sse"/),
+    });
   });
 
   it('rejects an unknown SDK with a non-zero exit', async () => {

@@ -1,9 +1,11 @@
 /**
- * `pnpm bench`: runs every SDK on every scenario, each run in a fresh child process, and prints the
- * markdown report.
+ * `pnpm bench`: runs every SDK on every scenario, each run in a fresh child process, then the server
+ * benchmarks (flag writes, start to ready; `src/server/`), and prints the markdown report.
  *
  * Options:
- *   --quick              1 run of 200,000 evaluations (50,000 warm-up): a smoke test
+ *   --suite eval,server  which benchmarks (default both): `eval` (SDKs evaluating flags) and/or
+ *                        `server`; the server options of `src/server/main.ts` apply too
+ *   --quick              1 run of 200,000 evaluations (50,000 warm-up), and a short server run: a smoke test
  *   --sdk a,b            only these SDKs (ensign, configcat, growthbook, launchdarkly, unleash)
  *   --scenario a|b       only this scenario (or "a,b")
  *   --runs N             runs per SDK and scenario (default 5; the median is reported)
@@ -12,23 +14,33 @@
  *   --out FILE           also write the report to FILE
  *
  * Exits non-zero when a worker fails, which includes a misconfigured flag (wrong ON fractions) and
- * an SDK that tried to reach the network.
+ * an SDK that tried to reach the network, or when a server benchmark fails (a write not committed,
+ * a server that does not start or stop cleanly). A missed target is reported, not a failure.
  */
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { describeMachine, loadAverage } from './machine.js';
+import { pick, positiveInt } from './cli-args.js';
+import { describeMachine, loadAverage, type Machine } from './machine.js';
 import { aggregate, formatNs, renderReport } from './report.js';
 import type { RunResult, WorkerMessage } from './run-result.js';
 import { SCENARIO_IDS, type ScenarioId } from './scenarios.js';
 import { SDK_IDS, type SdkId } from './sdks/adapter.js';
 import { isSdkId } from './sdks/registry.js';
+import { runServerBenchmarks } from './server/run-server-benchmarks.js';
+import { SERVER_OPTIONS, type ServerPlan, serverPlan } from './server/server-plan.js';
+import { renderServerReport } from './server/server-report.js';
 import { describeTally } from './verification.js';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
+const SUITES = ['eval', 'server'] as const;
+type Suite = (typeof SUITES)[number];
+
 interface Plan {
+  suites: Suite[];
+  server: ServerPlan;
   sdks: SdkId[];
   scenarios: ScenarioId[];
   runs: number;
@@ -37,45 +49,32 @@ interface Plan {
   out: string | undefined;
 }
 
-function list<T extends string>(raw: string | undefined, all: readonly T[], what: string): T[] {
-  if (raw === undefined) return [...all];
-  const picked = raw.split(',').map((s) => s.trim().toLowerCase());
-  for (const p of picked) {
-    if (!(all as readonly string[]).includes(p))
-      throw new Error(`unknown ${what} "${p}" (one of ${all.join(', ')})`);
-  }
-  return all.filter((x) => picked.includes(x));
-}
-
-function count(raw: string | undefined, fallback: number, name: string): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw.replaceAll('_', '').replaceAll(',', ''));
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer`);
-  return n;
-}
-
 function parsePlan(argv: string[]): Plan {
   const { values } = parseArgs({
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
+      suite: { type: 'string' },
       sdk: { type: 'string' },
       scenario: { type: 'string' },
       runs: { type: 'string' },
       evals: { type: 'string' },
       warmup: { type: 'string' },
       out: { type: 'string' },
+      ...SERVER_OPTIONS,
     },
     strict: true,
   });
-  const sdks = list(values.sdk, SDK_IDS, 'sdk');
+  const sdks = pick(values.sdk, SDK_IDS, 'sdk');
   if (!sdks.every(isSdkId)) throw new Error('unknown sdk');
   return {
+    suites: pick(values.suite, SUITES, 'suite'),
+    server: serverPlan(values, values.quick),
     sdks,
-    scenarios: list(values.scenario, SCENARIO_IDS, 'scenario'),
-    runs: count(values.runs, values.quick ? 1 : 5, 'runs'),
-    evals: count(values.evals, values.quick ? 200_000 : 1_000_000, 'evals'),
-    warmupEvals: count(values.warmup, values.quick ? 50_000 : 200_000, 'warmup'),
+    scenarios: pick(values.scenario, SCENARIO_IDS, 'scenario'),
+    runs: positiveInt(values.runs, values.quick ? 1 : 5, 'runs'),
+    evals: positiveInt(values.evals, values.quick ? 200_000 : 1_000_000, 'evals'),
+    warmupEvals: positiveInt(values.warmup, values.quick ? 50_000 : 200_000, 'warmup'),
     out: values.out,
   };
 }
@@ -117,11 +116,8 @@ function indent(text: string): string {
     .join('\n');
 }
 
-async function main(): Promise<void> {
-  // `pnpm bench -- --sdk x` passes the `--` through; accept it.
-  const argv = process.argv.slice(2);
-  const plan = parsePlan(argv[0] === '--' ? argv.slice(1) : argv);
-  const machine = describeMachine();
+/** The evaluation benchmarks; the report, or undefined after a failure (already printed). */
+async function runEvaluations(plan: Plan, machine: Machine): Promise<string | undefined> {
   const startedAt = new Date();
   const loadBefore = loadAverage();
   console.error(
@@ -146,8 +142,7 @@ async function main(): Promise<void> {
           const why = child.message?.ok === false ? child.message.error : `exit code ${child.code}`;
           console.error(`\nFAILED ${label} (run ${run}): ${why}`);
           if (child.output.trim() !== '') console.error(indent(child.output));
-          process.exitCode = 1;
-          return;
+          return undefined;
         }
         const result = child.message.result;
         const earlier = results.find((r) => r.sdk === sdk && r.scenario === scenario);
@@ -155,8 +150,7 @@ async function main(): Promise<void> {
           console.error(
             `\nFAILED ${label}: served different values in run ${run} than in run 1 (not deterministic)`,
           );
-          process.exitCode = 1;
-          return;
+          return undefined;
         }
         results.push(result);
         console.error(
@@ -171,7 +165,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const report = renderReport({
+  return renderReport({
     machine,
     startedAt,
     durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
@@ -181,6 +175,45 @@ async function main(): Promise<void> {
     warmupEvals: plan.warmupEvals,
     rows: aggregate(results),
   });
+}
+
+/** The server benchmarks (src/server/): their report section. */
+async function runServer(plan: Plan, machine: Machine): Promise<string> {
+  const startedAt = new Date();
+  const loadBefore = loadAverage();
+  console.error(`Server benchmarks: ${machine.cores} cores, load ${loadBefore.toFixed(2)}.`);
+  if (loadBefore > machine.cores * 0.5) {
+    console.error(`  warning: the machine is busy (load ${loadBefore.toFixed(2)}); numbers may be noisy.`);
+  }
+  const results = await runServerBenchmarks(plan.server, (line) => console.error(line));
+  return renderServerReport({
+    machine,
+    startedAt,
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    load: { before: loadBefore, after: loadAverage() },
+    results,
+  });
+}
+
+async function main(): Promise<void> {
+  // `pnpm bench -- --sdk x` passes the `--` through; accept it.
+  const argv = process.argv.slice(2);
+  const plan = parsePlan(argv[0] === '--' ? argv.slice(1) : argv);
+  const machine = describeMachine();
+  const sections: string[] = [];
+  if (plan.suites.includes('eval')) {
+    const report = await runEvaluations(plan, machine);
+    if (report === undefined) {
+      process.exitCode = 1;
+      return;
+    }
+    sections.push(report);
+  }
+  if (plan.suites.includes('server')) {
+    const report = await runServer(plan, machine);
+    sections.push(plan.suites.length > 1 ? `## Server: writes and start-up\n\n${report}` : report);
+  }
+  const report = sections.join('\n');
   console.log(`\n${report}`);
   if (plan.out !== undefined) writeFileSync(plan.out, report);
 }
