@@ -21,6 +21,7 @@ import { httpMetrics } from './middleware/http-metrics/index.js';
 import { jsonContent } from './middleware/json-content/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { requestLog } from './middleware/request-log/index.js';
+import { sdkCors } from './middleware/sdk-cors/index.js';
 import { unreadBody } from './middleware/unread-body/index.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
@@ -102,6 +103,7 @@ export function createApp(options: AppDeps): Hono<AppEnv> {
 
   const sdk = new Hono<AppEnv>();
   sdk.use(
+    sdkCors(),
     requireKey(deps.store, ['server', 'client'], { queryKeyKinds: ['client'] }),
     limitBody,
     jsonContent(),
@@ -112,7 +114,7 @@ export function createApp(options: AppDeps): Hono<AppEnv> {
   app.route('/sdk/v1', sdk);
 
   const ofrep = new Hono<AppEnv>();
-  ofrep.use(requireKey(deps.store, ['server', 'client']), limitBody, jsonContent());
+  ofrep.use(sdkCors(), requireKey(deps.store, ['server', 'client']), limitBody, jsonContent());
   ofrep.route('/', ofrepRoutes(deps));
   app.route('/ofrep/v1', ofrep);
 
