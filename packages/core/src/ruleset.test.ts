@@ -101,7 +101,9 @@ describe('createRuleset', () => {
     rules.setSegment({ key: 'beta', version: 1, included: ['ann'] });
     expect(rules.evaluate('checkout', { key: 'ann' }).value).toBe(true);
     expect(rules.getSegment('beta')?.included).toEqual(['ann']);
+    expect(rules.segmentKeys()).toEqual(['beta']);
     rules.deleteSegment('beta');
+    expect(rules.segmentKeys()).toEqual([]);
     expect(rules.evaluate('checkout', { key: 'ann' }).value).toBe(false);
   });
 

@@ -34,6 +34,8 @@ export interface Ruleset {
   getSegment(key: string): Segment | undefined;
   /** Keys of every flag, including malformed ones. */
   flagKeys(): string[];
+  /** Keys of every segment, including malformed ones. */
+  segmentKeys(): string[];
   /** Every flag or segment that failed to compile. */
   problems(): CompileProblem[];
 }
@@ -118,6 +120,7 @@ export function createRulesetWith(operators: OperatorSet, init: RulesetInit = {}
       return s !== undefined && 'source' in s ? s.source : undefined;
     },
     flagKeys: () => [...flags.keys()],
+    segmentKeys: () => [...segments.keys()],
     problems: () => {
       const out = [...unkeyed];
       for (const v of flags.values()) if ('problem' in v) out.push(v.problem);
