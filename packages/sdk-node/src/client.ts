@@ -141,7 +141,11 @@ export function createClient(options: ClientOptions): EnsignClient {
     for (const w of waiters) w.resolve();
     waiters.clear();
     reporter?.revisionChanged();
-    if (status === 'initializing') setStatus('ready');
+    // The first flags are not a change (nothing was evaluated from them yet): `ready` says it.
+    if (status === 'initializing') {
+      setStatus('ready');
+      return result;
+    }
     const event: ChangeEvent = { keys: result.changedFlags, revision: state.revision };
     if (event.keys.length > 0) {
       emitter.emit('change', event);
