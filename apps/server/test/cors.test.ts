@@ -28,7 +28,11 @@ afterAll(async () => {
 const preflight = (path: string, method: string, headers: string) =>
   fetch(`${server.url}${path}`, {
     method: 'OPTIONS',
-    headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': headers },
+    headers: {
+      Origin: origin,
+      'Access-Control-Request-Method': method,
+      'Access-Control-Request-Headers': headers,
+    },
   });
 
 describe('CORS', () => {
@@ -42,7 +46,8 @@ describe('CORS', () => {
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-methods')).toContain(method);
-    for (const h of headers.split(',')) expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(h);
+    for (const h of headers.split(','))
+      expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(h);
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
@@ -66,6 +71,11 @@ describe('CORS', () => {
     const res = await fetch(`${server.url}/sdk/v1/flags`, { headers: { Origin: origin } });
     expect(res.status).toBe(401);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('treats an OPTIONS that is not a preflight as an ordinary request (the key is checked)', async () => {
+    const res = await fetch(`${server.url}/sdk/v1/flags`, { method: 'OPTIONS' });
+    expect(res.status).toBe(401);
   });
 
   it('gives the admin API no CORS headers', async () => {

@@ -43,10 +43,14 @@ const revertSchema = z.strictObject({ version: versionSchema });
 
 const tags = ['Flag configs'];
 const missing = 'No such project, environment or flag';
-const edit = (summary: string, extra: Record<number, string> = {}) =>
+const edit = (
+  summary: string,
+  extra: Record<number, string> = {},
+  description = 'If-Match (the config ETag) is optional: without it the edit applies to the current config.',
+) =>
   route({
     summary,
-    description: 'If-Match (the config ETag) is optional: without it the edit applies to the current config.',
+    description,
     tags,
     ok: flagConfigSchema,
     etag: true,
@@ -97,22 +101,12 @@ export function flagConfigRoutes(deps: { store: Store }): Hono<AppEnv> {
 
   app.put(
     '/:flag',
-    route({
-      summary: "Replace a flag's config in an environment",
-      description:
-        'Needs If-Match with the ETag you read (428 without, 412 when stale). The body is the whole config ' +
+    edit(
+      "Replace a flag's config in an environment",
+      { 422: 'Invalid config, naming the field', 428: 'If-Match is missing' },
+      'Needs If-Match with the ETag you read (428 without, 412 when stale). The body is the whole config ' +
         "(docs/evaluation.md); type and variations must equal the definition's.",
-      tags,
-      ok: flagConfigSchema,
-      etag: true,
-      errors: {
-        404: missing,
-        409: 'The flag is archived',
-        412: 'If-Match is stale',
-        422: 'Invalid config, naming the field',
-        428: 'If-Match is missing',
-      },
-    }),
+    ),
     jsonBody(configBodySchema),
     async (c) => {
       const { env, flag } = await target(c);

@@ -6,53 +6,34 @@ import type { Flag, Segment } from '@ensign/core';
 import type { Environment, FlagDefinition, Project, Store } from '../store/store.js';
 import { DomainError } from './domain-error.js';
 
+/** `value`, or a not_found DomainError saying what is missing. */
+function found<T>(value: T | undefined, missing: string): T {
+  if (value === undefined) throw new DomainError('not_found', 'not_found', missing);
+  return value;
+}
+
 export async function requireProject(store: Store, key: string): Promise<Project> {
-  const project = await store.getProject(key);
-  if (project === undefined)
-    throw new DomainError('not_found', 'not_found', `project "${key}" does not exist`);
-  return project;
+  return found(await store.getProject(key), `project "${key}" does not exist`);
 }
 
 export async function requireEnvironment(store: Store, project: Project, key: string): Promise<Environment> {
-  const env = await store.getEnvironment(project.id, key);
-  if (env === undefined)
-    throw new DomainError(
-      'not_found',
-      'not_found',
-      `environment "${key}" does not exist in project "${project.key}"`,
-    );
-  return env;
+  return found(
+    await store.getEnvironment(project.id, key),
+    `environment "${key}" does not exist in project "${project.key}"`,
+  );
 }
 
 export async function requireFlag(store: Store, project: Project, key: string): Promise<FlagDefinition> {
-  const flag = await store.getFlag(project.id, key);
-  if (flag === undefined)
-    throw new DomainError(
-      'not_found',
-      'not_found',
-      `flag "${key}" does not exist in project "${project.key}"`,
-    );
-  return flag;
+  return found(await store.getFlag(project.id, key), `flag "${key}" does not exist in project "${project.key}"`);
 }
 
 export async function requireFlagConfig(store: Store, env: Environment, key: string): Promise<Flag> {
-  const config = await store.getFlagConfig(env.id, key);
-  if (config === undefined)
-    throw new DomainError(
-      'not_found',
-      'not_found',
-      `flag "${key}" has no config in environment "${env.key}"`,
-    );
-  return config;
+  return found(await store.getFlagConfig(env.id, key), `flag "${key}" has no config in environment "${env.key}"`);
 }
 
 export async function requireSegment(store: Store, env: Environment, key: string): Promise<Segment> {
-  const segment = await store.getSegment(env.id, key);
-  if (segment === undefined)
-    throw new DomainError(
-      'not_found',
-      'not_found',
-      `segment "${key}" does not exist in environment "${env.key}"`,
-    );
-  return segment;
+  return found(
+    await store.getSegment(env.id, key),
+    `segment "${key}" does not exist in environment "${env.key}"`,
+  );
 }
