@@ -187,6 +187,56 @@ describe('fault injection', () => {
   });
 });
 
+describe('polling fallback', () => {
+  it('a proxy that breaks streaming: the client gets ready by polling, with ETags', async () => {
+    const s = await startFakeServer({
+      stream: (r) => void r.res.writeHead(502).end(),
+      poll: (req, res) => {
+        if (req.headers['if-none-match'] === '"4"') return void res.writeHead(304).end();
+        res.writeHead(200, { 'Content-Type': 'application/json', ETag: '"4"' });
+        res.end(JSON.stringify({ revision: 4, flags: [boolFlag('f', 1, true)], segments: [] }));
+      },
+    });
+    server = s;
+    client = createClient({
+      sdkKey: 'ens_srv_test',
+      baseUrl: s.url,
+      logger: quietLogger,
+      telemetry: false,
+      pollIntervalMs: 50,
+      reconnect: { initialMs: 20, maxMs: 40 },
+    });
+    await client.ready({ timeoutMs: 5_000 });
+    expect(client.boolVariation('f', { key: 'u' }, false)).toBe(true);
+    expect(client.status).toBe('ready');
+    await until('a conditional poll', () => s.pollRequests.some((r) => r.headers['if-none-match'] === '"4"'));
+    expect(s.pollRequests[0]!.headers.authorization).toBe('Bearer ens_srv_test');
+  });
+
+  it('streaming: false polls only', async () => {
+    const s = await startFakeServer({
+      stream: () => {
+        throw new Error('must not stream');
+      },
+      poll: (_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json', ETag: '"2"' });
+        res.end(JSON.stringify({ revision: 2, flags: [boolFlag('f', 1, true)], segments: [] }));
+      },
+    });
+    server = s;
+    client = createClient({
+      sdkKey: 'k',
+      baseUrl: s.url,
+      streaming: false,
+      telemetry: false,
+      logger: quietLogger,
+    });
+    await client.ready({ timeoutMs: 5_000 });
+    expect(s.streamRequests).toHaveLength(0);
+    expect(client.revision).toBe(2);
+  });
+});
+
 describe('telemetry', () => {
   it('reports counts per flag and variation, the revision and the instance on close', async () => {
     const s = await startFakeServer({
