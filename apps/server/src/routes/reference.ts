@@ -1,5 +1,4 @@
-import { Scalar } from '@scalar/hono-api-reference';
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/app-env.js';
 import { openApiDocument } from '../http/openapi.js';
 
@@ -9,5 +8,13 @@ import { openApiDocument } from '../http/openapi.js';
  */
 export function addReferenceRoutes(app: Hono<AppEnv>, version: string): void {
   app.get('/api/openapi.json', openApiDocument(app, version));
-  app.get('/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Ensign API reference' }));
+  // The reference page's package is loaded on the first visit, not at start: nothing needs it to
+  // become ready, and loading it cost start-up time (docs/benchmarks.md § Server: writes and start-up).
+  let docs: Promise<MiddlewareHandler> | undefined;
+  app.get('/docs', async (c, next) => {
+    docs ??= import('@scalar/hono-api-reference').then(({ Scalar }) =>
+      Scalar({ url: '/api/openapi.json', pageTitle: 'Ensign API reference' }),
+    );
+    return (await docs)(c, next);
+  });
 }

@@ -1,9 +1,26 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Database } from 'better-sqlite3';
 import { type MigrationMeta, readMigrationFiles } from 'drizzle-orm/migrator';
 
-/** The committed drizzle-kit migrations (apps/server/drizzle), found from both src/ and dist/. */
-export const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+/**
+ * The committed drizzle-kit migrations (apps/server/drizzle): the nearest `drizzle/` holding a
+ * journal, looking up from this module. This module is src/store/sqlite/ when run from sources and
+ * tsc's output, but dist/ once bundled into dist/main.js (scripts/bundle.mjs), so no fixed relative
+ * path fits both.
+ */
+export const migrationsFolder = findMigrationsFolder(new URL('.', import.meta.url));
+
+function findMigrationsFolder(from: URL): string {
+  for (let dir = from; ; ) {
+    const candidate = new URL('drizzle/', dir);
+    if (existsSync(new URL('meta/_journal.json', candidate))) return fileURLToPath(candidate);
+    const parent = new URL('..', dir);
+    if (parent.href === dir.href)
+      throw new Error(`no drizzle/meta/_journal.json above ${fileURLToPath(from)}`);
+    dir = parent;
+  }
+}
 
 /** drizzle's own bookkeeping table, kept identical so `drizzle-kit migrate` and this agree. */
 const table = '__drizzle_migrations';
@@ -24,6 +41,10 @@ export function readMigrations(folder = migrationsFolder): MigrationMeta[] {
  *   constraints are verified with `foreign_key_check` before committing.
  */
 export function applyMigrations(db: Database, migrations: readonly MigrationMeta[]): number {
+  // The usual start: everything is applied already. Checked without the write lock and without
+  // `foreign_key_check` (a scan of every table): applied migrations are never removed, so none
+  // pending now means none pending later.
+  if (migrationsApplied(db, migrations)) return 0;
   db.exec(
     `CREATE TABLE IF NOT EXISTS "${table}" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`,
   );

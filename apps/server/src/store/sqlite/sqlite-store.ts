@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Flag, JsonValue, Segment } from '@ensign/core';
 import BetterSqlite3 from 'better-sqlite3';
-import { and, asc, count, desc, eq, gt, gte, isNull, lt, max, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import type { MigrationMeta } from 'drizzle-orm/migrator';
 import type {
@@ -31,18 +31,37 @@ import type {
   TelemetryRecord,
 } from '../store.js';
 import { StoreError } from '../store-error.js';
+import { groupCommit } from './group-commit.js';
 import { applyMigrations, migrationsApplied, readMigrations } from './migrate.js';
 import { apiKeys } from './schema/api-keys.js';
 import { flagConfigs, flags, segments } from './schema/flags.js';
 import { environments, projects } from './schema/projects.js';
 import { changeLog, revisions } from './schema/revisions.js';
+import {
+  apiKeyColumns,
+  changeLogColumns,
+  environmentColumns,
+  flagColumns,
+  projectColumns,
+  revisionColumns,
+  toApiKey,
+  toChangeLogEntry,
+  toDocument,
+  toEnvironment,
+  toFlagDefinition,
+  toProject,
+  toRevision,
+} from './sqlite-rows.js';
+import { type Prepare, statementCache } from './sqlite-statements.js';
 import { sqliteTelemetry } from './telemetry-store.js';
 
 const schema = { projects, environments, flags, flagConfigs, segments, apiKeys, revisions, changeLog };
 type Db = BetterSQLite3Database<typeof schema>;
-/** A drizzle transaction handle (better-sqlite3 transactions are synchronous). */
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Env = { id: number; projectId: number; revision: number };
+/** The stored state of a config row: its version and its document as stored (JSON text). */
+type StoredDocument = { version: number; config: string };
+/** A row before mapping (undefined when `get` found none). */
+type RowOf = Record<string, unknown>;
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created if missing. `:memory:` works for tests. */
@@ -84,11 +103,19 @@ class SqliteStore implements Store {
   readonly #sqlite: BetterSqlite3.Database;
   readonly #db: Db;
   readonly #migrations: readonly MigrationMeta[];
+  /** Raw prepared statements of the hot paths (reads by key, the commit path, the change feed). */
+  readonly #prepare: Prepare;
+  /** `commit`'s transactions, grouped: concurrent commits share one COMMIT (group-commit.ts). */
+  readonly #groupCommit: (write: { input: CommitInput; now: Date }) => Promise<CommitResult>;
+  /** Migrations never become unapplied: once every shipped one is, readiness stops asking. */
+  #migrationsApplied = false;
 
   constructor(sqlite: BetterSqlite3.Database, migrations: readonly MigrationMeta[]) {
     this.#sqlite = sqlite;
     this.#db = drizzle({ client: sqlite, schema });
     this.#migrations = migrations;
+    this.#prepare = statementCache(sqlite);
+    this.#groupCommit = groupCommit(sqlite, ({ input, now }) => this.#commitTx(input, now));
   }
 
   async migrate(): Promise<number> {
@@ -97,8 +124,9 @@ class SqliteStore implements Store {
 
   async health(): Promise<StoreHealth> {
     try {
-      this.#sqlite.prepare('SELECT 1').get();
-      return { database: true, migrations: migrationsApplied(this.#sqlite, this.#migrations) };
+      this.#prepare('SELECT 1').get();
+      this.#migrationsApplied ||= migrationsApplied(this.#sqlite, this.#migrations);
+      return { database: true, migrations: this.#migrationsApplied };
     } catch {
       // A closed or unreadable database is exactly what this reports; the caller logs the outcome.
       return { database: false, migrations: false };
@@ -148,11 +176,16 @@ class SqliteStore implements Store {
   }
 
   async listProjects(): Promise<Project[]> {
-    return this.#db.select().from(projects).orderBy(asc(projects.key)).all();
+    return (this.#prepare(`SELECT ${projectColumns} FROM projects ORDER BY key`).all() as RowOf[]).map(
+      toProject,
+    );
   }
 
   async getProject(key: string): Promise<Project | undefined> {
-    return this.#db.select().from(projects).where(eq(projects.key, key)).get();
+    const row = this.#prepare(`SELECT ${projectColumns} FROM projects WHERE key = ?`).get(key) as
+      | RowOf
+      | undefined;
+    return row === undefined ? undefined : toProject(row);
   }
 
   async createProject(input: {
@@ -210,7 +243,7 @@ class SqliteStore implements Store {
           const changes = defs.map(
             (def): ConfigChange => ({ kind: 'flag', key: def.key, config: initialConfig(def), ifVersion: 0 }),
           );
-          const { revision } = this.#commitTx(tx, { environmentId: created.id, ...by, changes }, now);
+          const { revision } = this.#commitTx({ environmentId: created.id, ...by, changes }, now);
           return { ...created, revision };
         },
         { behavior: 'immediate' },
@@ -219,24 +252,21 @@ class SqliteStore implements Store {
   }
 
   async listEnvironments(projectId: number): Promise<Environment[]> {
-    return this.#db
-      .select()
-      .from(environments)
-      .where(eq(environments.projectId, projectId))
-      .orderBy(asc(environments.id))
-      .all();
+    const sql = `SELECT ${environmentColumns} FROM environments WHERE project_id = ? ORDER BY id`;
+    return (this.#prepare(sql).all(projectId) as RowOf[]).map(toEnvironment);
   }
 
   async getEnvironment(projectId: number, key: string): Promise<Environment | undefined> {
-    return this.#db
-      .select()
-      .from(environments)
-      .where(and(eq(environments.projectId, projectId), eq(environments.key, key)))
-      .get();
+    const sql = `SELECT ${environmentColumns} FROM environments WHERE project_id = ? AND key = ?`;
+    const row = this.#prepare(sql).get(projectId, key) as RowOf | undefined;
+    return row === undefined ? undefined : toEnvironment(row);
   }
 
   async getEnvironmentById(id: number): Promise<Environment | undefined> {
-    return this.#db.select().from(environments).where(eq(environments.id, id)).get();
+    const row = this.#prepare(`SELECT ${environmentColumns} FROM environments WHERE id = ?`).get(id) as
+      | RowOf
+      | undefined;
+    return row === undefined ? undefined : toEnvironment(row);
   }
 
   async createApiKey(input: NewApiKey): Promise<ApiKeyRecord> {
@@ -250,7 +280,11 @@ class SqliteStore implements Store {
   }
 
   async findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined> {
-    return this.#db.select().from(apiKeys).where(eq(apiKeys.prefix, prefix)).get();
+    // Every authenticated request runs this.
+    const row = this.#prepare(`SELECT ${apiKeyColumns} FROM api_keys WHERE prefix = ?`).get(prefix) as
+      | RowOf
+      | undefined;
+    return row === undefined ? undefined : toApiKey(row);
   }
 
   async listApiKeys(): Promise<ApiKeyRecord[]> {
@@ -258,7 +292,10 @@ class SqliteStore implements Store {
   }
 
   async getApiKey(id: number): Promise<ApiKeyRecord | undefined> {
-    return this.#db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+    const row = this.#prepare(`SELECT ${apiKeyColumns} FROM api_keys WHERE id = ?`).get(id) as
+      | RowOf
+      | undefined;
+    return row === undefined ? undefined : toApiKey(row);
   }
 
   async revokeApiKey(id: number): Promise<ApiKeyRecord> {
@@ -333,11 +370,7 @@ class SqliteStore implements Store {
             .all();
           const configs = envs.map((environment) => {
             const change: ConfigChange = { kind: 'flag', key: flag.key, config: initialConfig, ifVersion: 0 };
-            const result = this.#commitTx(
-              tx,
-              { environmentId: environment.id, ...by, changes: [change] },
-              now,
-            );
+            const result = this.#commitTx({ environmentId: environment.id, ...by, changes: [change] }, now);
             const version = result.changes[0]!.version;
             return {
               environment: { ...environment, revision: result.revision },
@@ -352,15 +385,14 @@ class SqliteStore implements Store {
   }
 
   async getFlag(projectId: number, key: string): Promise<FlagDefinition | undefined> {
-    return this.#db
-      .select()
-      .from(flags)
-      .where(and(eq(flags.projectId, projectId), eq(flags.key, key)))
-      .get();
+    const sql = `SELECT ${flagColumns} FROM flags WHERE project_id = ? AND key = ?`;
+    const row = this.#prepare(sql).get(projectId, key) as RowOf | undefined;
+    return row === undefined ? undefined : toFlagDefinition(row);
   }
 
   async listFlags(projectId: number): Promise<FlagDefinition[]> {
-    return this.#db.select().from(flags).where(eq(flags.projectId, projectId)).orderBy(asc(flags.key)).all();
+    const sql = `SELECT ${flagColumns} FROM flags WHERE project_id = ? ORDER BY key`;
+    return (this.#prepare(sql).all(projectId) as RowOf[]).map(toFlagDefinition);
   }
 
   async updateFlag(
@@ -422,7 +454,7 @@ class SqliteStore implements Store {
           // SDKs are not sent archived flags: tell every environment's change log that it left (or came back).
           const configs = tx.select().from(flagConfigs).where(eq(flagConfigs.flagId, current.id)).all();
           for (const config of configs) {
-            this.#commitTx(tx, { environmentId: config.environmentId, ...by }, now, (): CommittedChange[] => [
+            this.#commitTx({ environmentId: config.environmentId, ...by }, now, (): CommittedChange[] => [
               {
                 kind: 'flag',
                 key,
@@ -440,43 +472,32 @@ class SqliteStore implements Store {
   }
 
   async getFlagConfig(environmentId: number, key: string): Promise<Flag | undefined> {
-    const row = this.#db
-      .select({ config: flagConfigs.config })
-      .from(flagConfigs)
-      .innerJoin(flags, eq(flags.id, flagConfigs.flagId))
-      .where(and(eq(flagConfigs.environmentId, environmentId), eq(flags.key, key)))
-      .get();
-    return row?.config;
+    // Every config edit reads this first. Through the environment's project to the flag's unique
+    // (project, key) index: index look-ups only, however many flags the environment has.
+    const sql =
+      'SELECT c.config FROM environments e ' +
+      'JOIN flags f ON f.project_id = e.project_id AND f.key = ? ' +
+      'JOIN flag_configs c ON c.environment_id = e.id AND c.flag_id = f.id WHERE e.id = ?';
+    const row = this.#prepare(sql).get(key, environmentId) as { config: string } | undefined;
+    return row === undefined ? undefined : toDocument<Flag>(row);
   }
 
   async listFlagConfigs(environmentId: number): Promise<Flag[]> {
-    return this.#db
-      .select({ config: flagConfigs.config })
-      .from(flagConfigs)
-      .innerJoin(flags, eq(flags.id, flagConfigs.flagId))
-      .where(eq(flagConfigs.environmentId, environmentId))
-      .orderBy(asc(flags.key))
-      .all()
-      .map((row) => row.config);
+    const sql =
+      'SELECT c.config FROM flag_configs c JOIN flags f ON f.id = c.flag_id ' +
+      'WHERE c.environment_id = ? ORDER BY f.key';
+    return (this.#prepare(sql).all(environmentId) as Array<{ config: string }>).map(toDocument<Flag>);
   }
 
   async getSegment(environmentId: number, key: string): Promise<Segment | undefined> {
-    const row = this.#db
-      .select({ config: segments.config })
-      .from(segments)
-      .where(and(eq(segments.environmentId, environmentId), eq(segments.key, key)))
-      .get();
-    return row?.config;
+    const sql = 'SELECT config FROM segments WHERE environment_id = ? AND key = ?';
+    const row = this.#prepare(sql).get(environmentId, key) as { config: string } | undefined;
+    return row === undefined ? undefined : toDocument<Segment>(row);
   }
 
   async listSegments(environmentId: number): Promise<Segment[]> {
-    return this.#db
-      .select({ config: segments.config })
-      .from(segments)
-      .where(eq(segments.environmentId, environmentId))
-      .orderBy(asc(segments.key))
-      .all()
-      .map((row) => row.config);
+    const sql = 'SELECT config FROM segments WHERE environment_id = ? ORDER BY key';
+    return (this.#prepare(sql).all(environmentId) as Array<{ config: string }>).map(toDocument<Segment>);
   }
 
   /*
@@ -490,14 +511,19 @@ class SqliteStore implements Store {
    * update), and a reader never sees revision N before the changes of every revision ≤ N, because
    * revision N+1 cannot be handed out before N has committed. (A sequence or autoincrement would not
    * give that: numbers are taken before commit, and commits can land out of order.)
+   *
+   * Hot path: every statement below is a prepared one (sqlite-statements.ts), and a document is
+   * serialised once: the JSON text written to the config row is the revision's `after`, and the row's
+   * previous text becomes `before` without being parsed.
    */
   async commit(input: CommitInput): Promise<CommitResult> {
     if (input.changes.length === 0) throw new TypeError('commit: no changes');
-    const keys = new Set(input.changes.map((c) => `${c.kind}:${c.key}`));
-    if (keys.size !== input.changes.length)
-      throw new TypeError('commit: the same entity twice in one commit');
-    const now = new Date();
-    return this.#db.transaction((tx) => this.#commitTx(tx, input, now), { behavior: 'immediate' });
+    if (input.changes.length > 1) {
+      const keys = new Set(input.changes.map((c) => `${c.kind}:${c.key}`));
+      if (keys.size !== input.changes.length)
+        throw new TypeError('commit: the same entity twice in one commit');
+    }
+    return this.#groupCommit({ input, now: new Date() });
   }
 
   /**
@@ -505,215 +531,209 @@ class SqliteStore implements Store {
    * (archiving writes change-log entries for configs it does not change).
    */
   #commitTx(
-    tx: Tx,
     input: Attribution & { environmentId: number; changes?: ConfigChange[] },
     now: Date,
     apply?: (env: Env) => CommittedChange[],
   ): CommitResult {
-    const env = tx
-      .update(environments)
-      .set({ revision: sql`${environments.revision} + 1` })
-      .where(eq(environments.id, input.environmentId))
-      .returning({
-        id: environments.id,
-        projectId: environments.projectId,
-        revision: environments.revision,
-      })
-      .get();
+    const env = this.#prepare(
+      'UPDATE environments SET revision = revision + 1 WHERE id = ? ' +
+        'RETURNING id, project_id AS projectId, revision',
+    ).get(input.environmentId) as Env | undefined;
     if (env === undefined)
       throw new StoreError('not_found', `environment ${input.environmentId} does not exist`);
     const committed =
       apply?.(env) ??
       (input.changes ?? []).map((change) =>
         change.kind === 'flag'
-          ? this.#applyFlagChange(tx, env, change, input, now)
-          : this.#applySegmentChange(tx, env, change, input, now),
+          ? this.#applyFlagChange(env, change, input, now)
+          : this.#applySegmentChange(env, change, input, now),
       );
-    tx.insert(changeLog)
-      .values({
-        environmentId: env.id,
-        revision: env.revision,
-        changes: committed.map(({ kind, key, op, version }) => ({ kind, key, op, version })),
-        createdAt: now,
-      })
-      .run();
+    this.#prepare(
+      'INSERT INTO change_log (environment_id, revision, changes, created_at) VALUES (?, ?, ?, ?)',
+    ).run(
+      env.id,
+      env.revision,
+      JSON.stringify(committed.map(({ kind, key, op, version }) => ({ kind, key, op, version }))),
+      now.getTime(),
+    );
     return { revision: env.revision, changes: committed };
   }
 
   #applyFlagChange(
-    tx: Tx,
     env: Env,
     change: Extract<ConfigChange, { kind: 'flag' }>,
     by: Attribution,
     now: Date,
   ): CommittedChange {
-    const flag = tx
-      .select({ id: flags.id })
-      .from(flags)
-      .where(and(eq(flags.projectId, env.projectId), eq(flags.key, change.key)))
-      .get();
-    if (flag === undefined)
+    // The flag's id and its config here (if any) in one query.
+    const row = this.#prepare(
+      'SELECT f.id AS flagId, c.version, c.config FROM flags f ' +
+        'LEFT JOIN flag_configs c ON c.environment_id = ? AND c.flag_id = f.id ' +
+        'WHERE f.project_id = ? AND f.key = ?',
+    ).get(env.id, env.projectId, change.key) as
+      | { flagId: number; version: number | null; config: string | null }
+      | undefined;
+    if (row === undefined)
       throw new StoreError('not_found', `flag "${change.key}" is not defined in this project`);
-    const where = and(eq(flagConfigs.environmentId, env.id), eq(flagConfigs.flagId, flag.id));
-    return this.#applyChange(tx, env, change, by, now, {
+    const current = row.version === null ? undefined : (row as StoredDocument);
+    return this.#applyChange(env, change, by, now, current, {
       entityKind: 'flag_config',
       missing: `flag "${change.key}" has no config here`,
-      current: () => tx.select().from(flagConfigs).where(where).get(),
-      remove: () => tx.delete(flagConfigs).where(where).run(),
+      remove: () =>
+        this.#prepare('DELETE FROM flag_configs WHERE environment_id = ? AND flag_id = ?').run(
+          env.id,
+          row.flagId,
+        ),
       upsert: (version, config) =>
-        tx
-          .insert(flagConfigs)
-          .values({ environmentId: env.id, flagId: flag.id, version, config: config as Flag, updatedAt: now })
-          .onConflictDoUpdate({
-            target: [flagConfigs.environmentId, flagConfigs.flagId],
-            set: { version, config: config as Flag, updatedAt: now },
-          })
-          .run(),
+        this.#prepare(
+          'INSERT INTO flag_configs (environment_id, flag_id, version, config, updated_at) ' +
+            'VALUES (?, ?, ?, ?, ?) ON CONFLICT (environment_id, flag_id) DO UPDATE SET ' +
+            'version = excluded.version, config = excluded.config, updated_at = excluded.updated_at',
+        ).run(env.id, row.flagId, version, config, now.getTime()),
     });
   }
 
   #applySegmentChange(
-    tx: Tx,
     env: Env,
     change: Extract<ConfigChange, { kind: 'segment' }>,
     by: Attribution,
     now: Date,
   ): CommittedChange {
-    const where = and(eq(segments.environmentId, env.id), eq(segments.key, change.key));
-    return this.#applyChange(tx, env, change, by, now, {
+    const current = this.#prepare(
+      'SELECT version, config FROM segments WHERE environment_id = ? AND key = ?',
+    ).get(env.id, change.key) as StoredDocument | undefined;
+    return this.#applyChange(env, change, by, now, current, {
       entityKind: 'segment',
       missing: `segment "${change.key}" does not exist`,
-      current: () => tx.select().from(segments).where(where).get(),
-      remove: () => tx.delete(segments).where(where).run(),
+      remove: () =>
+        this.#prepare('DELETE FROM segments WHERE environment_id = ? AND key = ?').run(env.id, change.key),
       upsert: (version, config) =>
-        tx
-          .insert(segments)
-          .values({
-            environmentId: env.id,
-            key: change.key,
-            version,
-            config: config as Segment,
-            updatedAt: now,
-          })
-          .onConflictDoUpdate({
-            target: [segments.environmentId, segments.key],
-            set: { version, config: config as Segment, updatedAt: now },
-          })
-          .run(),
+        this.#prepare(
+          'INSERT INTO segments (environment_id, key, version, config, updated_at) ' +
+            'VALUES (?, ?, ?, ?, ?) ON CONFLICT (environment_id, key) DO UPDATE SET ' +
+            'version = excluded.version, config = excluded.config, updated_at = excluded.updated_at',
+        ).run(env.id, change.key, version, config, now.getTime()),
     });
   }
 
   /**
    * The steps every config change shares: check the expected version, delete or upsert with the
-   * next version, and record the revision. `table` supplies the row access of one kind.
+   * next version, and record the revision. `table` supplies the row writes of one kind; documents
+   * are passed as the JSON text that is stored.
    */
   #applyChange(
-    tx: Tx,
     env: Env,
     change: ConfigChange,
     by: Attribution,
     now: Date,
+    current: StoredDocument | undefined,
     table: {
       entityKind: 'flag_config' | 'segment';
       missing: string;
-      current: () => { version: number; config: Flag | Segment } | undefined;
       remove: () => unknown;
-      upsert: (version: number, config: Flag | Segment) => unknown;
+      upsert: (version: number, config: string) => unknown;
     },
   ): CommittedChange {
-    const current = table.current();
     checkVersion(change, current?.version ?? 0);
     if (change.config === null) {
       if (current === undefined) throw new StoreError('not_found', table.missing);
       table.remove();
-      const revisionId = this.#insertRevision(
-        tx,
-        env,
-        table.entityKind,
-        change.key,
-        current.version,
-        by,
-        now,
-        {
-          before: current.config,
-          after: null,
-        },
-      );
+      const revisionId = this.#insertRevision(env, table.entityKind, change.key, current.version, by, now, {
+        before: current.config,
+        after: null,
+      });
       return { kind: change.kind, key: change.key, op: 'delete', version: current.version, revisionId };
     }
-    const version = nextVersion(tx, env, table.entityKind, change.key, current?.version);
-    const config = { ...change.config, key: change.key, version } as Flag | Segment;
+    const version = this.#nextVersion(env, table.entityKind, change.key, current?.version);
+    const config = JSON.stringify({ ...change.config, key: change.key, version });
     table.upsert(version, config);
-    const revisionId = this.#insertRevision(tx, env, table.entityKind, change.key, version, by, now, {
+    const revisionId = this.#insertRevision(env, table.entityKind, change.key, version, by, now, {
       before: current?.config ?? null,
       after: config,
     });
     return { kind: change.kind, key: change.key, op: 'upsert', version, revisionId };
   }
 
+  /** Inserts a revision of a config; `docs` are JSON text (or null). Returns its id. */
   #insertRevision(
-    tx: Tx,
     env: Env,
     entityKind: 'flag_config' | 'segment',
     entityKey: string,
     version: number,
     by: Attribution,
     now: Date,
-    docs: { before: Flag | Segment | null; after: Flag | Segment | null },
+    docs: { before: string | null; after: string | null },
   ): number {
-    const row = tx
-      .insert(revisions)
-      .values({
-        projectId: env.projectId,
-        environmentId: env.id,
-        entityKind,
-        entityKey,
-        version,
-        environmentRevision: env.revision,
-        actor: by.actor,
-        comment: by.comment ?? null,
-        before: docs.before as JsonValue | null,
-        after: docs.after as JsonValue | null,
-        createdAt: now,
-      })
-      .returning({ id: revisions.id })
-      .get();
-    return row.id;
+    const result = this.#prepare(
+      'INSERT INTO revisions (project_id, environment_id, entity_kind, entity_key, version, ' +
+        'environment_revision, actor, comment, "before", "after", created_at) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      env.projectId,
+      env.id,
+      entityKind,
+      entityKey,
+      version,
+      env.revision,
+      by.actor,
+      by.comment ?? null,
+      docs.before,
+      docs.after,
+      now.getTime(),
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  /**
+   * The version of an entity's next state. Versions never go back, even across a delete and a
+   * re-create, so an SDK that compares versions never mistakes the new entity for an older state.
+   */
+  #nextVersion(env: Env, kind: 'flag_config' | 'segment', key: string, current: number | undefined): number {
+    if (current !== undefined) return current + 1;
+    const row = this.#prepare(
+      'SELECT max(version) AS last FROM revisions ' +
+        'WHERE project_id = ? AND entity_kind = ? AND entity_key = ? AND environment_id = ?',
+    ).get(env.projectId, kind, key, env.id) as { last: number | null };
+    return (row.last ?? 0) + 1;
   }
 
   async changesSince(environmentId: number, afterRevision: number, limit = 1_000): Promise<ChangeLogEntry[]> {
-    return this.#db
-      .select()
-      .from(changeLog)
-      .where(and(eq(changeLog.environmentId, environmentId), gt(changeLog.revision, afterRevision)))
-      .orderBy(asc(changeLog.revision))
-      .limit(limit)
-      .all();
+    // Every feed refresh (after each commit, and each poll) runs this.
+    const sql =
+      `SELECT ${changeLogColumns} FROM change_log ` +
+      'WHERE environment_id = ? AND revision > ? ORDER BY revision LIMIT ?';
+    return (this.#prepare(sql).all(environmentId, afterRevision, limit) as RowOf[]).map(toChangeLogEntry);
   }
 
   async listRevisions(filter: RevisionFilter): Promise<Revision[]> {
-    const conditions = [eq(revisions.projectId, filter.projectId)];
-    if (filter.environmentId !== undefined)
-      conditions.push(eq(revisions.environmentId, filter.environmentId));
-    if (filter.entityKind !== undefined) conditions.push(eq(revisions.entityKind, filter.entityKind));
-    if (filter.entityKey !== undefined) conditions.push(eq(revisions.entityKey, filter.entityKey));
-    if (filter.beforeId !== undefined) conditions.push(lt(revisions.id, filter.beforeId));
-    if (filter.version !== undefined) conditions.push(eq(revisions.version, filter.version));
-    if (filter.beforeVersion !== undefined) conditions.push(lt(revisions.version, filter.beforeVersion));
-    if (filter.actor !== undefined) conditions.push(eq(revisions.actor, filter.actor));
-    if (filter.since !== undefined) conditions.push(gte(revisions.createdAt, filter.since));
-    if (filter.until !== undefined) conditions.push(lt(revisions.createdAt, filter.until));
-    return this.#db
-      .select()
-      .from(revisions)
-      .where(and(...conditions))
-      .orderBy(desc(revisions.id))
-      .limit(Math.min(Math.max(filter.limit ?? 100, 1), 1_000))
-      .all();
+    // The SQL depends only on which filters are set, so each shape is prepared once (the feed asks
+    // for one entity version after every commit).
+    const conditions = ['project_id = ?'];
+    const params: unknown[] = [filter.projectId];
+    const where = (condition: string, value: unknown) => {
+      if (value === undefined) return;
+      conditions.push(condition);
+      params.push(value);
+    };
+    where('environment_id = ?', filter.environmentId);
+    where('entity_kind = ?', filter.entityKind);
+    where('entity_key = ?', filter.entityKey);
+    where('id < ?', filter.beforeId);
+    where('version = ?', filter.version);
+    where('version < ?', filter.beforeVersion);
+    where('actor = ?', filter.actor);
+    where('created_at >= ?', filter.since?.getTime());
+    where('created_at < ?', filter.until?.getTime());
+    params.push(Math.min(Math.max(filter.limit ?? 100, 1), 1_000));
+    const sql = `SELECT ${revisionColumns} FROM revisions WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT ?`;
+    return (this.#prepare(sql).all(...params) as RowOf[]).map(toRevision);
   }
 
   async getRevision(id: number): Promise<Revision | undefined> {
-    return this.#db.select().from(revisions).where(eq(revisions.id, id)).get();
+    const row = this.#prepare(`SELECT ${revisionColumns} FROM revisions WHERE id = ?`).get(id) as
+      | RowOf
+      | undefined;
+    return row === undefined ? undefined : toRevision(row);
   }
 
   // ─── Telemetry (queries in telemetry-store.ts) ───────────────────────────────────────────────
@@ -752,33 +772,6 @@ function checkVersion(change: ConfigChange, current: number): void {
       { currentVersion: current },
     );
   }
-}
-
-/**
- * The version of an entity's next state. Versions never go back, even across a delete and a
- * re-create, so an SDK that compares versions never mistakes the new entity for an older state.
- */
-function nextVersion(
-  tx: Tx,
-  env: Env,
-  kind: 'flag_config' | 'segment',
-  key: string,
-  current: number | undefined,
-): number {
-  if (current !== undefined) return current + 1;
-  const row = tx
-    .select({ last: max(revisions.version) })
-    .from(revisions)
-    .where(
-      and(
-        eq(revisions.projectId, env.projectId),
-        eq(revisions.entityKind, kind),
-        eq(revisions.entityKey, key),
-        eq(revisions.environmentId, env.id),
-      ),
-    )
-    .get();
-  return (row?.last ?? 0) + 1;
 }
 
 /** The JSON document recorded in revisions for a flag definition (dates as ISO strings). */
