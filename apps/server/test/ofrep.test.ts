@@ -89,7 +89,14 @@ beforeAll(async () => {
     { type: 'boolean', variations: [true, false] },
     { on: true, fallthrough: { variation: 1 } },
   );
-  // Its prerequisite (server-only) never serves variation 0: always PREREQUISITE_FAILED.
+  // A client-side flag's prerequisites are client-side too (the server refuses others).
+  await defineFlag(
+    admin,
+    'of-gate',
+    { type: 'boolean', variations: [true, false] },
+    { on: true, clientSide: true, fallthrough: { variation: 1 } },
+  );
+  // Its prerequisite never serves variation 0: always PREREQUISITE_FAILED.
   await defineFlag(
     admin,
     'of-prereq',
@@ -97,7 +104,7 @@ beforeAll(async () => {
     {
       on: true,
       clientSide: true,
-      prerequisites: [{ key: 'of-server-only', variation: 0 }],
+      prerequisites: [{ key: 'of-gate', variation: 0 }],
       fallthrough: { variation: 0 },
     },
   );
@@ -151,11 +158,11 @@ describe('single flag: POST /ofrep/v1/evaluate/flags/{key}', () => {
       variant: '1',
       metadata: { ensignReason: 'OFF', version: '2' },
     });
-    // A failed prerequisite serves the off variation: DISABLED. Server keys see which prerequisite.
+    // A failed prerequisite serves the off variation: DISABLED, naming the prerequisite.
     expect((await single(asServer, 'of-prereq')).body).toMatchObject({
       value: false,
       reason: 'DISABLED',
-      metadata: { ensignReason: 'PREREQUISITE_FAILED', prerequisiteKey: 'of-server-only' },
+      metadata: { ensignReason: 'PREREQUISITE_FAILED', prerequisiteKey: 'of-gate' },
     });
   });
 
@@ -187,14 +194,14 @@ describe('single flag: POST /ofrep/v1/evaluate/flags/{key}', () => {
       errorDetails: 'no flag "of-server-only"',
     });
     expect((await single(asServer, 'of-server-only')).status).toBe(200);
-    // Client keys do not learn the key of a server-only prerequisite.
+    // Client keys get the same answer as server keys for a client-side flag.
     const prereq = await single(asClient, 'of-prereq');
     expect(prereq.body).toEqual({
       key: 'of-prereq',
       value: false,
       reason: 'DISABLED',
       variant: '1',
-      metadata: { ensignReason: 'PREREQUISITE_FAILED', version: '2' },
+      metadata: { ensignReason: 'PREREQUISITE_FAILED', version: '2', prerequisiteKey: 'of-gate' },
     });
   });
 
@@ -264,6 +271,7 @@ describe('bulk: POST /ofrep/v1/evaluate/flags', () => {
     const flags = res.body.flags as Item[];
     expect(flags.map((f) => f.key)).toEqual([
       'of-bool',
+      'of-gate',
       'of-json',
       'of-number',
       'of-off',
@@ -288,6 +296,7 @@ describe('bulk: POST /ofrep/v1/evaluate/flags', () => {
     const client = await bulk(asClient, { context: { plan: 'beta' } });
     expect((client.body.flags as Item[]).map((f) => f.key)).toEqual([
       'of-bool',
+      'of-gate',
       'of-json',
       'of-number',
       'of-off',
@@ -297,6 +306,7 @@ describe('bulk: POST /ofrep/v1/evaluate/flags', () => {
     expect(itemsByKey(client.body).get('of-prereq')!.metadata).toEqual({
       ensignReason: 'PREREQUISITE_FAILED',
       version: '2',
+      prerequisiteKey: 'of-gate',
     });
   });
 
@@ -527,7 +537,7 @@ describe('@openfeature/ofrep-web-provider with @openfeature/web-sdk', () => {
       reason: 'DISABLED',
       flagMetadata: { ensignReason: 'PREREQUISITE_FAILED' },
     });
-    expect(client.getBooleanDetails('of-prereq', true).flagMetadata).not.toHaveProperty('prerequisiteKey');
+    expect(client.getBooleanDetails('of-prereq', true).flagMetadata).toHaveProperty('prerequisiteKey', 'of-gate');
 
     expect(client.getBooleanDetails('no-such-flag', true)).toMatchObject({
       value: true,

@@ -8,6 +8,7 @@ import type { Flag, Serve, Target } from '@ensign/core';
 import { flagSchema } from '@ensign/core/schema';
 import type { Environment, FlagConfigBody, FlagDefinition, Project, Store } from '../store/store.js';
 import { StoreError } from '../store/store-error.js';
+import { checkClientSidePrerequisites } from './client-side-prerequisites.js';
 import { DomainError, type Issue } from './domain-error.js';
 import { assertNotArchived, type WriteContext } from './flag-definitions.js';
 import { requireFlagConfig } from './lookup.js';
@@ -42,7 +43,8 @@ export async function replaceConfig(
   checkCompiles(def.key, config, (path) => path);
   await checkSegments(store, env, config);
   assertNotArchived(def);
-  return writeConfig(store, env, def.key, config, ifVersion, by);
+  const current = await store.getFlagConfig(env.id, def.key);
+  return writeConfig(store, env, def.key, config, ifVersion, by, current);
 }
 
 /** Turns the flag on or off. */
@@ -257,7 +259,7 @@ async function editConfig(
       );
     }
     try {
-      return await writeConfig(store, env, def.key, edit(config), version, by);
+      return await writeConfig(store, env, def.key, edit(config), version, by, config);
     } catch (error) {
       const retry = ifVersion === undefined && attempt < maxRetries;
       if (!(retry && error instanceof StoreError && error.code === 'version_mismatch')) throw error;
@@ -272,7 +274,9 @@ async function writeConfig(
   config: FlagConfigBody,
   ifVersion: number,
   by: WriteContext,
+  before: FlagConfigBody | undefined,
 ): Promise<Flag> {
+  await checkClientSidePrerequisites(store, env, key, config, before);
   const result = await store.commit({
     environmentId: env.id,
     actor: by.actor,
