@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startTcpProxy, type TcpProxy } from '@ensign/test-server';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, apiClient, printedKeys } from './api-client.js';
 import { kill, type ServerProcess, startServer } from './server-process.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 let dir: string;
 let server: ServerProcess;

@@ -4,13 +4,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const serverDir = dirname(createRequire(import.meta.url).resolve('@ensign/server/package.json'));
-/** The server's entry point. */
-export const serverMain = join(serverDir, 'dist', 'main.js');
+/**
+ * The server's entry point, found by its place in the repository rather than as a dependency, so
+ * that the server's own tests can use this package too. Packages whose tests run the server list
+ * `@ensign/server` as a dev dependency, which makes turbo build it first.
+ */
+export const serverMain = fileURLToPath(new URL('../../../apps/server/dist/main.js', import.meta.url));
 
 export interface EnsignServer {
   child: ChildProcess;
