@@ -4,11 +4,9 @@
  */
 import { createRequire } from 'node:module';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { keyHashingFor } from './delivery/key-hashing.js';
 import { notifyingStore } from './delivery/notifying-store.js';
 import { StreamHub } from './delivery/stream-hub.js';
-import { ApiError } from './http/api-error.js';
 import type { AppEnv } from './http/app-env.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import type { Lifecycle } from './lifecycle/lifecycle.js';
@@ -16,6 +14,7 @@ import type { Logger } from './logger.js';
 import { instrumentedStore } from './metrics/instrumented-store.js';
 import { createServerMetrics } from './metrics/server-metrics.js';
 import { requireKey } from './middleware/auth/index.js';
+import { bodyLimit } from './middleware/body-limit/index.js';
 import { drainGuard } from './middleware/drain-guard/index.js';
 import { httpMetrics } from './middleware/http-metrics/index.js';
 import { jsonContent } from './middleware/json-content/index.js';
@@ -83,12 +82,7 @@ export function createApp(options: AppDeps): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   // Authenticate before reading any body; unknown /api/v1 paths are 401 to anonymous callers.
   api.use(requireKey(deps.store, ['admin']));
-  const limitBody = bodyLimit({
-    maxSize: deps.maxBodyBytes ?? 1024 * 1024,
-    onError: () => {
-      throw new ApiError(413, 'payload_too_large', 'The request body is too large');
-    },
-  });
+  const limitBody = bodyLimit(deps.maxBodyBytes ?? 1024 * 1024);
   api.use(limitBody, jsonContent());
   api.route('/projects', projectRoutes(deps));
   api.route('/projects/:project/environments', environmentRoutes(deps));

@@ -14,6 +14,9 @@ export function unreadBody(): MiddlewareHandler<AppEnv> {
     // The Node request, not `c.req.raw`: middleware (the body limit) may have replaced that.
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     if (incoming === undefined || !announcesBody(incoming)) return;
+    // A response that closes the connection (503 while shutting down) does not wait for the body:
+    // the connection will not be reused, and shutdown must not wait on slow senders.
+    if (c.res.headers.get('Connection')?.toLowerCase() === 'close') return;
     if (!(await discardUnreadBody(incoming))) c.res.headers.set('Connection', 'close');
   };
 }
