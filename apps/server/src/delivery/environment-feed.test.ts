@@ -134,6 +134,26 @@ describe('EnvironmentFeed', () => {
     expect(feed.snapshotDocument('server').flags.map((f) => f.key)).toEqual(['a', 'b']);
   });
 
+  it('refreshWithin reads the change log only when its last refresh is older than the bound', async () => {
+    await createFlag('a');
+    const feed = await open();
+    await setConfig('a', { on: true }); // committed behind the feed's back, as another process would
+    await feed.refreshWithin(60_000);
+    expect(feed.revision).toBe(1); // the refresh of open() is recent enough
+    await feed.refreshWithin(0);
+    expect(feed.revision).toBe(2);
+    await setConfig('a', { on: false });
+    const running = feed.refresh();
+    // A refresh in progress is waited for, whatever the bound.
+    await feed.refreshWithin(60_000);
+    expect(feed.revision).toBe(3);
+    await running;
+    await setConfig('a', { on: true });
+    feed.markStale(); // what StreamHub.notify does after a commit through this process
+    await feed.refreshWithin(60_000);
+    expect(feed.revision).toBe(4);
+  });
+
   it('coalesces overlapping refreshes and applies each revision once', async () => {
     await createFlag('a');
     const feed = await open();

@@ -75,6 +75,8 @@ export class EnvironmentFeed {
   readonly ruleset: Ruleset;
   #refreshing: Promise<void> | undefined;
   #again = false;
+  /** When the last completed refresh began reading the change log (performance.now()). */
+  #freshAsOf = Number.NEGATIVE_INFINITY;
 
   private constructor(options: FeedOptions, state: EnvironmentState) {
     this.environment = options.environment;
@@ -173,6 +175,28 @@ export class EnvironmentFeed {
   }
 
   /**
+   * A commit was just made to this environment: the next `refreshWithin` reads the change log, and a
+   * refresh in progress (which may have read it before the commit) makes one more pass.
+   */
+  markStale(): void {
+    this.#freshAsOf = Number.NEGATIVE_INFINITY;
+    if (this.#refreshing !== undefined) this.#again = true;
+  }
+
+  /**
+   * Catches up unless a refresh that began at most `maxAgeMs` ago has completed since the last
+   * `markStale`; waits for a refresh in progress. Commits made through this process's API mark the
+   * feed stale before their response is sent (`StreamHub.notify`), so they are always seen; commits
+   * of other processes sharing the database are seen within `maxAgeMs`. For hot read paths (remote
+   * evaluation), which would otherwise read the change log on every request.
+   */
+  refreshWithin(maxAgeMs: number): Promise<void> {
+    if (this.#refreshing !== undefined) return this.#refreshing;
+    if (performance.now() - this.#freshAsOf <= maxAgeMs) return Promise.resolve();
+    return this.refresh();
+  }
+
+  /**
    * Applies every change committed after the revision held, publishing one event per revision.
    * Calls overlapping a running refresh are coalesced into one more pass after it.
    */
@@ -185,7 +209,9 @@ export class EnvironmentFeed {
       try {
         do {
           this.#again = false;
+          const startedAt = performance.now();
           await this.#catchUp();
+          this.#freshAsOf = startedAt;
         } while (this.#again);
       } finally {
         this.#refreshing = undefined;

@@ -3,10 +3,13 @@
  * stream hub after each successful write, so a change reaches connected SDKs at once instead of at
  * the next poll. Services do not know SDKs exist.
  */
+import { principalCacheOf } from '../middleware/auth/principal-cache.js';
 import type { Store } from '../store/store.js';
 import type { StreamHub } from './stream-hub.js';
 
 export function notifyingStore(store: Store, hub: StreamHub): Store {
+  // Set below: the proxy is what the app authenticates with, so its principal cache is the one to clear.
+  let self: Store | undefined;
   const notified: Partial<Store> = {
     async commit(input) {
       const result = await store.commit(input);
@@ -33,15 +36,24 @@ export function notifyingStore(store: Store, hub: StreamHub): Store {
     },
     async revokeApiKey(id) {
       const key = await store.revokeApiKey(id);
+      if (self !== undefined) principalCacheOf(self).forgetKey(id);
       hub.closeKey(id);
       return key;
     },
   };
-  return new Proxy(store, {
+  // Methods bound once, not on every call: store calls are on every request's path.
+  const bound = new Map<string | symbol, unknown>();
+  self = new Proxy(store, {
     get(target, property, receiver) {
       if (typeof property === 'string' && property in notified) return notified[property as keyof Store];
+      const known = bound.get(property);
+      if (known !== undefined) return known;
       const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const method = value.bind(target);
+      bound.set(property, method);
+      return method;
     },
   });
+  return self;
 }

@@ -89,6 +89,14 @@ export class StreamHub {
   }
 
   /**
+   * The feed of the environment with this id when it is open (or opening), without reading the
+   * store: the per-request path of SDK endpoints. Undefined when it has not been opened yet.
+   */
+  openFeed(environmentId: number): Promise<EnvironmentFeed> | undefined {
+    return this.#feeds.get(environmentId);
+  }
+
+  /**
    * Opens the feeds of every environment now (at start), so that changes made before an SDK first
    * connects are in the replay buffer: an SDK reconnecting after a restart then gets them replayed.
    */
@@ -98,13 +106,24 @@ export class StreamHub {
       for (const environment of await store.listEnvironments(project.id)) await this.feed(environment);
   }
 
-  /** Call after a commit to these environments: their feeds publish it now, not at the next poll. */
+  /**
+   * Call after a commit to these environments: their feeds publish it now, not at the next poll.
+   * The feeds are marked stale at once (before the write's response goes out, so the next remote
+   * evaluation catches up), but read and publish on the next turn of the event loop: writing an
+   * event to thousands of streams takes a while, and the write's own response should not wait
+   * behind it.
+   */
   notify(environmentIds: Iterable<number>): void {
     for (const id of environmentIds) {
       const feed = this.#feeds.get(id);
       if (feed === undefined) continue;
       feed
-        .then((f) => f.refresh())
+        .then((f) => {
+          f.markStale();
+          setImmediate(() => {
+            f.refresh().catch((error: unknown) => this.#options.onError?.('stream hub refresh', error));
+          });
+        })
         .catch((error: unknown) => this.#options.onError?.('stream hub refresh', error));
     }
   }

@@ -22,7 +22,7 @@ import {
 import type { Logger } from '../logger.js';
 import { evaluateAll, evaluateFlag, evaluationTag } from '../services/remote-evaluation.js';
 import type { Store } from '../store/store.js';
-import { sdkFeed } from './sdk.js';
+import { REMOTE_EVALUATION_STALENESS_MS, sdkFeed } from './sdk.js';
 
 const tags = ['OFREP'];
 
@@ -103,7 +103,7 @@ export function ofrepRoutes(deps: { store: Store; hub: StreamHub; logger: Logger
       const request = await readRequest(c);
       if (!request.ok)
         return c.json({ key, errorCode: request.errorCode, errorDetails: request.errorDetails }, 400);
-      await feed.refresh();
+      await feed.refreshWithin(REMOTE_EVALUATION_STALENESS_MS);
       const result = toOfrepResult(evaluateFlag(feed, audience, key, request.context));
       if ('errorCode' in result) return c.json(result, result.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400);
       return c.json(result);
@@ -147,7 +147,7 @@ export function ofrepRoutes(deps: { store: Store; hub: StreamHub; logger: Logger
       const request = await readRequest(c);
       if (!request.ok)
         return c.json({ errorCode: request.errorCode, errorDetails: request.errorDetails }, 400);
-      await feed.refresh();
+      await feed.refreshWithin(REMOTE_EVALUATION_STALENESS_MS);
       // From here to the response nothing awaits: the tag and the results are of one revision.
       const tag = evaluationTag(feed, audience, request.context, 'ofrep-bulk');
       c.header('ETag', tag);

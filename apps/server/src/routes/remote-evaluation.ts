@@ -9,7 +9,7 @@ import { route } from '../http/openapi.js';
 import { jsonBody } from '../http/validate.js';
 import { evaluateAll, evaluationTag, type RemoteEvaluation } from '../services/remote-evaluation.js';
 import type { Store } from '../store/store.js';
-import { sdkFeed } from './sdk.js';
+import { REMOTE_EVALUATION_STALENESS_MS, sdkFeed } from './sdk.js';
 
 const tags = ['SDK'];
 
@@ -90,7 +90,7 @@ export function remoteEvaluationRoutes(deps: { store: Store; hub: StreamHub }): 
     async (c) => {
       const { feed, audience } = await sdkFeed(deps, c.get('principal'));
       const context = c.req.valid('json').context as Context;
-      await feed.refresh();
+      await feed.refreshWithin(REMOTE_EVALUATION_STALENESS_MS);
       // From here to the response nothing awaits: the tag, the revision and the results are of one revision.
       const tag = evaluationTag(feed, audience, context, 'sdk-evaluate');
       c.header('ETag', tag);

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import type { EnvironmentFeed } from '../delivery/environment-feed.js';
 import type { Audience } from '../delivery/environment-view.js';
 import { sseRetry } from '../delivery/sse-frame.js';
-import type { HubStream, StreamHub } from '../delivery/stream-hub.js';
+import { nodeResponseOf, sseResponseBody } from '../delivery/sse-response-body.js';
+import type { StreamHub } from '../delivery/stream-hub.js';
 import { ApiError } from '../http/api-error.js';
 import type { AppEnv } from '../http/app-env.js';
 import { route } from '../http/openapi.js';
@@ -20,15 +21,34 @@ export interface SdkRouteOptions {
 
 const encoder = new TextEncoder();
 const tags = ['SDK'];
+const streamHeaders = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache',
+  'X-Accel-Buffering': 'no',
+};
+
+/**
+ * How stale remote evaluation and a new stream's snapshot may be about commits made by *other*
+ * processes sharing the database (this process's own commits are always seen by the next request):
+ * the change log is read at most this often on those paths, instead of on every request.
+ */
+export const REMOTE_EVALUATION_STALENESS_MS = 100;
 
 /** The environment an SDK key belongs to, and what it may see. */
-export async function sdkFeed(deps: { store: Store; hub: StreamHub }, principal: Principal) {
+export async function sdkFeed(
+  deps: { store: Store; hub: StreamHub },
+  principal: Principal,
+): Promise<{ feed: EnvironmentFeed; audience: Audience }> {
+  const audience: Audience = principal.kind === 'client' ? 'client' : 'server';
+  // Hot path: an environment's feed, once open, is found by id without reading the store
+  // (environments are never deleted, and a key never changes environment).
+  const open = principal.environmentId === null ? undefined : deps.hub.openFeed(principal.environmentId);
+  if (open !== undefined) return { feed: await open, audience };
   const environment =
     principal.environmentId === null
       ? undefined
       : await deps.store.getEnvironmentById(principal.environmentId);
   if (environment === undefined) throw new ApiError(403, 'forbidden', 'This key has no environment');
-  const audience: Audience = principal.kind === 'client' ? 'client' : 'server';
   return { feed: await deps.hub.feed(environment), audience };
 }
 
@@ -62,20 +82,17 @@ export function sdkRoutes(options: SdkRouteOptions): Hono<AppEnv> {
       const principal = c.get('principal');
       const { feed, audience } = await sdkFeed(options, principal);
       if (options.hub.closed) throw new ApiError(503, 'shutting_down', 'The server is shutting down');
+      // A commit through this process publishes on the next turn of the event loop: catch up first,
+      // so a stream opened right after a write starts from it (and, within the bound, after others').
+      await feed.refreshWithin(REMOTE_EVALUATION_STALENESS_MS);
       const resumeFrom = lastEventId(c.req.header('Last-Event-ID'), c.req.query('lastEventId'));
-      const body = openStream(options.hub, feed, { audience, keyId: principal.keyId }, resumeFrom, {
+      const body = sseResponseBody(options.hub, feed, { audience, keyId: principal.keyId }, resumeFrom, {
         preamble: encoder.encode(sseRetry(options.retryMs ?? 1_000)),
         bufferBytes,
         onSlow: () => options.hub.counters.slowConsumersDropped++,
+        outgoing: nodeResponseOf(c.env),
       });
-      return new Response(body, {
-        status: 200,
-        headers: {
-          'Content-Type': 'text/event-stream; charset=utf-8',
-          'Cache-Control': 'no-cache',
-          'X-Accel-Buffering': 'no',
-        },
-      });
+      return new Response(body, { status: 200, headers: streamHeaders });
     },
   );
 
@@ -103,65 +120,4 @@ export function sdkRoutes(options: SdkRouteOptions): Hono<AppEnv> {
   );
 
   return app;
-}
-
-/**
- * The body of one SSE response: a byte stream the hub enqueues frames into. A reader that falls
- * more than `bufferBytes` behind is dropped (it reconnects and replays), so one slow client never
- * holds memory or delays others.
- */
-function openStream(
-  hub: StreamHub,
-  feed: EnvironmentFeed,
-  who: { audience: Audience; keyId: number },
-  resumeFrom: number | undefined,
-  options: { preamble: Uint8Array; bufferBytes: number; onSlow: () => void },
-): ReadableStream<Uint8Array> {
-  let handle: HubStream | undefined;
-  let open = true;
-  // The snapshot or replay may alone exceed the buffer: the reader may be behind by it plus `bufferBytes`.
-  let started = false;
-  let allowed = options.bufferBytes;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        const finish = (fail: boolean) => {
-          if (!open) return;
-          open = false;
-          if (handle !== undefined) hub.unsubscribe(handle);
-          try {
-            if (fail) controller.error(new Error('slow consumer'));
-            else controller.close();
-          } catch {
-            // Already closed by the reader going away.
-          }
-        };
-        handle = hub.subscribe(
-          feed,
-          {
-            ...who,
-            send(frame) {
-              if (!open) return;
-              controller.enqueue(frame);
-              const queued = options.bufferBytes - (controller.desiredSize ?? 0);
-              if (!started) allowed = Math.max(allowed, queued + options.bufferBytes);
-              else if (queued > allowed) {
-                options.onSlow();
-                finish(true);
-              }
-            },
-            close: () => finish(false),
-          },
-          resumeFrom,
-          options.preamble,
-        );
-        started = true;
-      },
-      cancel() {
-        open = false;
-        if (handle !== undefined) hub.unsubscribe(handle);
-      },
-    },
-    new ByteLengthQueuingStrategy({ highWaterMark: options.bufferBytes }),
-  );
 }
