@@ -69,6 +69,35 @@ describe('pnpm bench (dist/main.js)', () => {
     expect(stdout).not.toContain('Targets:');
   }, 120_000);
 
+  it('runs the delivery benchmarks alone with --suite delivery: streams and load from other processes', async () => {
+    const { stdout, stderr } = await run(process.execPath, [
+      MAIN,
+      '--suite',
+      'delivery',
+      '--quick',
+      '--clients',
+      '200',
+      '--changes',
+      '2',
+      '--streams',
+      '400',
+      '--client-workers',
+      '2',
+      '--rps-seconds',
+      '1',
+      '--delivery-flags',
+      '5',
+    ]);
+    expect(stderr).toMatch(/200 streams open in [\d.]+ s \(2 client processes\)/);
+    expect(stderr).toMatch(/one change reached all 400/);
+    expect(stdout).toMatch(
+      /\| a change reaching 200 SSE clients: p99 .* \| not measured at the target size \|/,
+    );
+    expect(stdout).toMatch(/\| concurrent streams in one process, RSS \| 400 streams, [\d,]+ MiB/);
+    expect(stdout).toMatch(/\| `POST \/ofrep\/v1\/evaluate\/flags\/scenario-a` \(1 flag\), median run/);
+    expect(stdout).toMatch(/\| `POST \/sdk\/v1\/evaluate` \(7 flags\), median run/);
+  }, 180_000);
+
   it('rejects an unknown suite', async () => {
     await expect(run(process.execPath, [MAIN, '--suite', 'sse'])).rejects.toMatchObject({
       code: 1,

@@ -1,12 +1,16 @@
 /**
  * `pnpm bench`: runs every SDK on every scenario, each run in a fresh child process, then the server
- * benchmarks (flag writes, start to ready; `src/server/`), and prints the markdown report.
+ * benchmarks (flag writes, start to ready; `src/server/`), then the SDK-delivery benchmarks (fan-out,
+ * concurrent streams, remote evaluation; `src/delivery/`), and prints the markdown report.
  *
  * Options:
- *   --suite eval,server  which benchmarks (default both): `eval` (SDKs evaluating flags) and/or
- *                        `server`; the server options of `src/server/main.ts` apply too
- *   --quick              1 run of 200,000 evaluations (50,000 warm-up), and a short server run: a smoke test
- *   --sdk a,b            only these SDKs (ensign, configcat, growthbook, launchdarkly, unleash)
+ *   --suite eval,server,delivery,sdk  which benchmarks (default all): `eval` (SDKs evaluating
+ *                        flags), `server`, `delivery`, `sdk` (the Node SDK: API, OpenFeature, heap,
+ *                        reconnect storm); the options of `src/server/main.ts`, `src/delivery/main.ts`
+ *                        and `src/sdk/main.ts` apply too
+ *   --quick              1 run of 200,000 evaluations (50,000 warm-up), short server and delivery runs: a smoke test
+ *   --sdk a,b            only these SDKs (ensign, ensign-node, ensign-node-counted, configcat,
+ *                        growthbook, launchdarkly, unleash)
  *   --scenario a|b       only this scenario (or "a,b")
  *   --runs N             runs per SDK and scenario (default 5; the median is reported)
  *   --evals N            timed evaluations per run (default 1,000,000)
@@ -22,10 +26,15 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pick, positiveInt } from './cli-args.js';
+import { DELIVERY_OPTIONS, type DeliveryPlan, deliveryPlan } from './delivery/delivery-plan.js';
+import { renderDeliveryReport } from './delivery/delivery-report.js';
+import { runDeliveryBenchmarks } from './delivery/run-delivery-benchmarks.js';
 import { describeMachine, loadAverage, type Machine } from './machine.js';
 import { aggregate, formatNs, renderReport } from './report.js';
 import type { RunResult, WorkerMessage } from './run-result.js';
 import { SCENARIO_IDS, type ScenarioId } from './scenarios.js';
+import { runSdkBenchmarks } from './sdk/run-sdk-benchmarks.js';
+import { SDK_OPTIONS, type SdkPlan, sdkPlan } from './sdk/sdk-plan.js';
 import { SDK_IDS, type SdkId } from './sdks/adapter.js';
 import { isSdkId } from './sdks/registry.js';
 import { runServerBenchmarks } from './server/run-server-benchmarks.js';
@@ -35,12 +44,14 @@ import { describeTally } from './verification.js';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
-const SUITES = ['eval', 'server'] as const;
+const SUITES = ['eval', 'server', 'delivery', 'sdk'] as const;
 type Suite = (typeof SUITES)[number];
 
 interface Plan {
   suites: Suite[];
   server: ServerPlan;
+  delivery: DeliveryPlan;
+  sdkBench: SdkPlan;
   sdks: SdkId[];
   scenarios: ScenarioId[];
   runs: number;
@@ -62,6 +73,8 @@ function parsePlan(argv: string[]): Plan {
       warmup: { type: 'string' },
       out: { type: 'string' },
       ...SERVER_OPTIONS,
+      ...DELIVERY_OPTIONS,
+      ...SDK_OPTIONS,
     },
     strict: true,
   });
@@ -70,6 +83,8 @@ function parsePlan(argv: string[]): Plan {
   return {
     suites: pick(values.suite, SUITES, 'suite'),
     server: serverPlan(values, values.quick),
+    delivery: deliveryPlan(values, values.quick),
+    sdkBench: sdkPlan(values, values.quick),
     sdks,
     scenarios: pick(values.scenario, SCENARIO_IDS, 'scenario'),
     runs: positiveInt(values.runs, values.quick ? 1 : 5, 'runs'),
@@ -195,6 +210,24 @@ async function runServer(plan: Plan, machine: Machine): Promise<string> {
   });
 }
 
+/** The SDK-delivery benchmarks (src/delivery/): their report section. */
+async function runDelivery(plan: Plan, machine: Machine): Promise<string> {
+  const startedAt = new Date();
+  const loadBefore = loadAverage();
+  console.error(`Delivery benchmarks: ${machine.cores} cores, load ${loadBefore.toFixed(2)}.`);
+  if (loadBefore > machine.cores * 0.5) {
+    console.error(`  warning: the machine is busy (load ${loadBefore.toFixed(2)}); numbers may be noisy.`);
+  }
+  const results = await runDeliveryBenchmarks(plan.delivery, (line) => console.error(line));
+  return renderDeliveryReport({
+    machine,
+    startedAt,
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    load: { before: loadBefore, after: loadAverage() },
+    results,
+  });
+}
+
 async function main(): Promise<void> {
   // `pnpm bench -- --sdk x` passes the `--` through; accept it.
   const argv = process.argv.slice(2);
@@ -212,6 +245,20 @@ async function main(): Promise<void> {
   if (plan.suites.includes('server')) {
     const report = await runServer(plan, machine);
     sections.push(plan.suites.length > 1 ? `## Server: writes and start-up\n\n${report}` : report);
+  }
+  if (plan.suites.includes('delivery')) {
+    const report = await runDelivery(plan, machine);
+    sections.push(
+      plan.suites.length > 1 ? `## SDK delivery: fan-out, streams, remote evaluation\n\n${report}` : report,
+    );
+  }
+  if (plan.suites.includes('sdk')) {
+    const report = await runSdkBenchmarks(plan.sdkBench, (line) => console.error(line));
+    sections.push(
+      plan.suites.length > 1
+        ? `## Node SDK: evaluation through the API, OpenFeature, heap, reconnect storm\n\n${report}`
+        : report,
+    );
   }
   const report = sections.join('\n');
   console.log(`\n${report}`);

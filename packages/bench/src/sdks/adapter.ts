@@ -5,10 +5,34 @@
 import type { ScenarioId } from '../scenarios.js';
 import type { BenchUser } from '../users.js';
 
-/** Every SDK the benchmark knows, Ensign first (the baseline for ratios). */
-export const SDK_IDS = ['ensign', 'configcat', 'growthbook', 'launchdarkly', 'unleash'] as const;
+/**
+ * The SDKs of the evaluation suite, Ensign's core first (the baseline for ratios), then Ensign's Node
+ * SDK through its public API: `ensign-node` as configured offline (which turns evaluation counting
+ * off) and `ensign-node-counted` configured as online, so that telemetry counts every evaluation.
+ */
+export const SDK_IDS = [
+  'ensign',
+  'ensign-node',
+  'ensign-node-counted',
+  'configcat',
+  'growthbook',
+  'launchdarkly',
+  'unleash',
+] as const;
 
-export type SdkId = (typeof SDK_IDS)[number];
+/**
+ * The same flags through OpenFeature's server API (`client.getBooleanValue`, async), one provider
+ * each; run by `src/sdk/` (`pnpm sdk`) rather than by default in the evaluation suite, since each
+ * evaluation costs microseconds. Unleash has no OpenFeature server provider (see docs/benchmarks.md).
+ */
+export const OPENFEATURE_SDK_IDS = [
+  'openfeature-ensign',
+  'openfeature-configcat',
+  'openfeature-growthbook',
+  'openfeature-launchdarkly',
+] as const;
+
+export type SdkId = (typeof SDK_IDS)[number] | (typeof OPENFEATURE_SDK_IDS)[number];
 
 /**
  * Evaluates the scenario's flag for the user at `index` (0 ≤ index < users.length) and returns the

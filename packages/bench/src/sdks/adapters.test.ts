@@ -8,7 +8,7 @@ import { installNetworkGuard } from '../network-guard.js';
 import type { ScenarioId } from '../scenarios.js';
 import { type BenchUser, makeUsers } from '../users.js';
 import { problemsOf, tally } from '../verification.js';
-import { SDK_IDS, type SdkSession } from './adapter.js';
+import { OPENFEATURE_SDK_IDS, SDK_IDS, type SdkSession } from './adapter.js';
 import { loadAdapter } from './registry.js';
 
 const picked: BenchUser[] = [
@@ -25,7 +25,7 @@ const benchUsers = makeUsers();
 const users = [...picked, ...benchUsers];
 const guard = installNetworkGuard();
 
-describe.each(SDK_IDS)('%s adapter', (sdk) => {
+describe.each([...SDK_IDS, ...OPENFEATURE_SDK_IDS])('%s adapter', (sdk) => {
   let session: SdkSession | undefined;
 
   async function valueFor(scenario: ScenarioId, index: number): Promise<unknown> {

@@ -67,7 +67,7 @@ export function configcatConfigJson(): string {
 }
 
 /** A read-only cache holding one entry, fresh as of its creation. */
-function staticCache(configJson: string): IConfigCatCache {
+export function staticCache(configJson: string): IConfigCatCache {
   const entry = `${Date.now()}\n\n${configJson}`;
   return {
     get: () => entry,
@@ -75,13 +75,13 @@ function staticCache(configJson: string): IConfigCatCache {
   };
 }
 
-// A syntactically valid SDK key (the SDK checks the format); offline mode never sends it anywhere.
-const SDK_KEY = 'configcat-sdk-1/ensign-bench-offline-0/ensign-bench-offline-0';
+/** A syntactically valid SDK key (the SDK checks the format); offline mode never sends it anywhere. */
+export const CONFIGCAT_SDK_KEY = 'configcat-sdk-1/ensign-bench-offline-0/ensign-bench-offline-0';
 
 export const configcatAdapter: SdkAdapter = {
   id: 'configcat',
   async start(users: readonly BenchUser[]) {
-    const client = getClient(SDK_KEY, PollingMode.ManualPoll, {
+    const client = getClient(CONFIGCAT_SDK_KEY, PollingMode.ManualPoll, {
       offline: true,
       cache: staticCache(configcatConfigJson()),
       logger: createConsoleLogger(LogLevel.Warn),

@@ -9,7 +9,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { basicLogger, init, integrations, type LDContext } from '@launchdarkly/node-server-sdk';
+import {
+  basicLogger,
+  init,
+  integrations,
+  type LDContext,
+  type LDOptions,
+} from '@launchdarkly/node-server-sdk';
 import { flagKeyOf, SCENARIO_A, SCENARIO_B } from '../scenarios.js';
 import type { BenchUser } from '../users.js';
 import type { SdkAdapter } from './adapter.js';
@@ -76,19 +82,22 @@ export function launchdarklyFlagB(): Record<string, unknown> {
   };
 }
 
-export const launchdarklyAdapter: SdkAdapter = {
-  id: 'launchdarkly',
-  async start(users: readonly BenchUser[]) {
-    const dir = mkdtempSync(join(tmpdir(), 'ensign-bench-ld-'));
-    const file = join(dir, 'flags.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        flags: { [SCENARIO_A.flagKey]: launchdarklyFlagA(), [SCENARIO_B.flagKey]: launchdarklyFlagB() },
-        segments: {},
-      }),
-    );
-    const client = init('sdk-offline-bench', {
+/**
+ * Options for a LaunchDarkly client that serves both scenario flags from a JSON file and contacts
+ * no host (shared by the SDK adapter and the OpenFeature provider adapter); `cleanup` removes the file.
+ */
+export function launchdarklyOfflineOptions(): { options: LDOptions; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'ensign-bench-ld-'));
+  const file = join(dir, 'flags.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      flags: { [SCENARIO_A.flagKey]: launchdarklyFlagA(), [SCENARIO_B.flagKey]: launchdarklyFlagB() },
+      segments: {},
+    }),
+  );
+  return {
+    options: {
       updateProcessor: new integrations.FileDataSourceFactory({
         paths: [file],
         autoUpdate: false,
@@ -96,20 +105,29 @@ export const launchdarklyAdapter: SdkAdapter = {
       sendEvents: false,
       diagnosticOptOut: true,
       logger: basicLogger({ level: 'warn' }),
-    });
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The benchmark users as LaunchDarkly user contexts. */
+export function launchdarklyContexts(users: readonly BenchUser[]): LDContext[] {
+  return users.map((u) => ({ kind: 'user', key: u.key, country: u.country, plan: u.plan }));
+}
+
+export const launchdarklyAdapter: SdkAdapter = {
+  id: 'launchdarkly',
+  async start(users: readonly BenchUser[]) {
+    const { options, cleanup } = launchdarklyOfflineOptions();
+    const client = init('sdk-offline-bench', options);
     try {
       await client.waitForInitialization({ timeout: 10 });
     } catch (e) {
       client.close();
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
       throw e;
     }
-    const contexts: LDContext[] = users.map((u) => ({
-      kind: 'user',
-      key: u.key,
-      country: u.country,
-      plan: u.plan,
-    }));
+    const contexts = launchdarklyContexts(users);
     return {
       api: 'await client.variation(flag, context, false)',
       version: packageVersion('@launchdarkly/node-server-sdk'),
@@ -119,7 +137,7 @@ export const launchdarklyAdapter: SdkAdapter = {
       },
       async close() {
         client.close();
-        rmSync(dir, { recursive: true, force: true });
+        cleanup();
       },
     };
   },

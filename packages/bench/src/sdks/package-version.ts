@@ -5,10 +5,19 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
+/** The main entry, or `package.json` for packages with subpath exports only (`@ensign/openfeature/server`). */
+function resolveEntry(name: string): string {
+  try {
+    return require.resolve(name);
+  } catch {
+    return require.resolve(`${name}/package.json`);
+  }
+}
+
 export function packageVersion(name: string): string {
   // Resolve the entry point (some packages do not export ./package.json), then walk up to the
   // package root.
-  let dir = dirname(require.resolve(name));
+  let dir = dirname(resolveEntry(name));
   for (;;) {
     const file = join(dir, 'package.json');
     if (existsSync(file)) {
