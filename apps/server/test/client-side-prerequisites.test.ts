@@ -29,8 +29,11 @@ beforeAll(async () => {
   call = apiClient(server, printedKeys(server.stderr()).get('admin'));
   for (const key of ['gate', 'feature'])
     expect(
-      (await call('POST', `${base}/flags`, { body: { key, name: key, type: 'boolean', variations: [true, false] } }))
-        .status,
+      (
+        await call('POST', `${base}/flags`, {
+          body: { key, name: key, type: 'boolean', variations: [true, false] },
+        })
+      ).status,
     ).toBe(201);
 });
 
@@ -44,13 +47,18 @@ describe('client-side prerequisites', () => {
     const res = await put('feature', { clientSide: true, prerequisites: [{ key: 'gate', variation: 0 }] });
     expect(res.status).toBe(422);
     expect(res.body.error.issues).toEqual([
-      { path: 'prerequisites.0.key', message: expect.stringMatching(/"gate" is not client-side in "development"/) },
+      {
+        path: 'prerequisites.0.key',
+        message: expect.stringMatching(/"gate" is not client-side in "development"/),
+      },
     ]);
   });
 
   it('accepts it once the prerequisite is client-side, and then keeps the prerequisite client-side', async () => {
     expect((await put('gate', { clientSide: true })).status).toBe(200);
-    expect((await put('feature', { clientSide: true, prerequisites: [{ key: 'gate', variation: 0 }] })).status).toBe(200);
+    expect(
+      (await put('feature', { clientSide: true, prerequisites: [{ key: 'gate', variation: 0 }] })).status,
+    ).toBe(200);
     const res = await put('gate', { clientSide: false });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({
@@ -63,7 +71,9 @@ describe('client-side prerequisites', () => {
   });
 
   it('checks promotion into an environment where the prerequisite is server-only', async () => {
-    const res = await call('POST', `${base}/flags/feature/promote`, { body: { from: 'development', to: 'staging' } });
+    const res = await call('POST', `${base}/flags/feature/promote`, {
+      body: { from: 'development', to: 'staging' },
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.issues[0].path).toBe('prerequisites.0.key');
   });

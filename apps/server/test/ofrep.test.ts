@@ -537,7 +537,10 @@ describe('@openfeature/ofrep-web-provider with @openfeature/web-sdk', () => {
       reason: 'DISABLED',
       flagMetadata: { ensignReason: 'PREREQUISITE_FAILED' },
     });
-    expect(client.getBooleanDetails('of-prereq', true).flagMetadata).toHaveProperty('prerequisiteKey', 'of-gate');
+    expect(client.getBooleanDetails('of-prereq', true).flagMetadata).toHaveProperty(
+      'prerequisiteKey',
+      'of-gate',
+    );
 
     expect(client.getBooleanDetails('no-such-flag', true)).toMatchObject({
       value: true,

@@ -12,7 +12,9 @@ function listen(handle: (req: IncomingMessage) => Promise<string>): Promise<numb
   server = createServer((req, res) => {
     handle(req).then((text) => res.end(text));
   });
-  return new Promise((ready) => server!.listen(0, '127.0.0.1', () => ready((server!.address() as { port: number }).port)));
+  return new Promise((ready) =>
+    server!.listen(0, '127.0.0.1', () => ready((server!.address() as { port: number }).port)),
+  );
 }
 
 /** Sends raw HTTP and collects what comes back until the server closes or `ms` pass. */
@@ -72,7 +74,11 @@ describe('discardUnreadBody', () => {
       results.push(await discardUnreadBody(req, { maxBytes: 1_000_000, maxMs: 100 }));
       return 'done';
     });
-    const answer = await raw(port, 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\nonly a part', 500);
+    const answer = await raw(
+      port,
+      'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\nonly a part',
+      500,
+    );
     expect(answer).toMatch(/done/);
     expect(results).toEqual([false]);
   });

@@ -36,9 +36,14 @@ export async function checkClientSidePrerequisites(
           ],
     );
     if (issues.length > 0)
-      throw new DomainError('invalid', 'invalid_body', "A client-side flag's prerequisites must be client-side", {
-        issues,
-      });
+      throw new DomainError(
+        'invalid',
+        'invalid_body',
+        "A client-side flag's prerequisites must be client-side",
+        {
+          issues,
+        },
+      );
   }
 
   if (wasClientSide && !clientSide) {
@@ -50,7 +55,12 @@ export async function checkClientSidePrerequisites(
         'conflict',
         'prerequisite_of_client_side',
         `client-side flags in "${env.key}" depend on "${key}": it must stay client-side`,
-        { issues: dependents.map((f) => ({ path: 'clientSide', message: `"${f.key}" has it as a prerequisite` })) },
+        {
+          issues: dependents.map((f) => ({
+            path: 'clientSide',
+            message: `"${f.key}" has it as a prerequisite`,
+          })),
+        },
       );
   }
 }

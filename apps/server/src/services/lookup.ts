@@ -24,11 +24,17 @@ export async function requireEnvironment(store: Store, project: Project, key: st
 }
 
 export async function requireFlag(store: Store, project: Project, key: string): Promise<FlagDefinition> {
-  return found(await store.getFlag(project.id, key), `flag "${key}" does not exist in project "${project.key}"`);
+  return found(
+    await store.getFlag(project.id, key),
+    `flag "${key}" does not exist in project "${project.key}"`,
+  );
 }
 
 export async function requireFlagConfig(store: Store, env: Environment, key: string): Promise<Flag> {
-  return found(await store.getFlagConfig(env.id, key), `flag "${key}" has no config in environment "${env.key}"`);
+  return found(
+    await store.getFlagConfig(env.id, key),
+    `flag "${key}" has no config in environment "${env.key}"`,
+  );
 }
 
 export async function requireSegment(store: Store, env: Environment, key: string): Promise<Segment> {
