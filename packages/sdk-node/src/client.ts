@@ -1,6 +1,6 @@
 /**
  * The Node server SDK's client: holds the environment's flags, evaluates them locally and
- * synchronously, and keeps them current (docs/wire-protocol.md). Evaluations never throw.
+ * synchronously, and keeps them current (docs/protocol.md). Evaluations never throw.
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';

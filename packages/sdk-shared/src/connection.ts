@@ -4,7 +4,7 @@
  * Platforms plug in how to open a stream and how to poll (Node: the `eventsource` package with
  * header auth; browsers: native EventSource), and the timers, so tests drive it without waiting.
  *
- * Rules (docs/wire-protocol.md): 401/403 are final (stop, report); anything else is retried. There
+ * Rules (docs/protocol.md): 401/403 are final (stop, report); anything else is retried. There
  * is never more than one stream: a stream is closed before another is opened, and every callback
  * of an old stream is ignored.
  */

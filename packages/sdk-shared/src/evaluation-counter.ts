@@ -1,5 +1,5 @@
 /**
- * Counts evaluations per flag and variation between telemetry reports (docs/wire-protocol.md,
+ * Counts evaluations per flag and variation between telemetry reports (docs/protocol.md,
  * "Telemetry"). `count` is on every evaluation's path, so it is one map lookup and an increment.
  */
 

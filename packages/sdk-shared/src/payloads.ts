@@ -1,5 +1,5 @@
 /**
- * The documents SDKs receive (docs/wire-protocol.md): a `snapshot` (stream event, polling response,
+ * The documents SDKs receive (docs/protocol.md): a `snapshot` (stream event, polling response,
  * bootstrap file) and a `change` event. Flags and segments stay `unknown` here: the core compiles
  * and checks them, and a malformed one must not stop the others.
  */

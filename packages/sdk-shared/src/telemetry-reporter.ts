@@ -1,5 +1,5 @@
 /**
- * Sends evaluation counts and the revision held to `POST /sdk/v1/telemetry` (docs/wire-protocol.md,
+ * Sends evaluation counts and the revision held to `POST /sdk/v1/telemetry` (docs/protocol.md,
  * "Telemetry"): periodically, soon after a new revision is applied, and once more on close. Reports
  * answered 4xx are dropped (they would never be accepted); after a network error or a 5xx the counts
  * are kept for the next report.

@@ -3,7 +3,7 @@
  * service/openapi.yaml): reading an evaluation request into an Ensign context, and writing an Ensign
  * result as an OFREP success or failure. The zod schemas document the routes in /api/openapi.json.
  * OFREP prescribes its own error bodies, so these routes do not use the API's one error shape for
- * 400, 404 and 500 (docs/wire-protocol.md, "Remote evaluation and OFREP").
+ * 400, 404 and 500 (docs/protocol.md, "Remote evaluation and OFREP").
  */
 import { type Context, type JsonValue, type OpenFeatureReason, toOpenFeatureReason } from '@ensign/core';
 import { jsonValueSchema } from '@ensign/core/schema';

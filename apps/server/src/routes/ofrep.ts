@@ -58,7 +58,7 @@ async function readRequest(c: HonoContext<AppEnv>): Promise<OfrepRequest> {
  * The OpenFeature Remote Evaluation Protocol under `/ofrep/v1` (open-feature/protocol,
  * service/openapi.yaml), for the OpenFeature OFREP providers: server and client SDK keys in
  * `Authorization: Bearer` (auth, body limit and JSON content type are applied by app.ts). Client keys
- * see only client-side flags. See docs/wire-protocol.md, "Remote evaluation and OFREP".
+ * see only client-side flags. See docs/protocol.md, "Remote evaluation and OFREP".
  */
 export function ofrepRoutes(deps: { store: Store; hub: StreamHub; logger: Logger }): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

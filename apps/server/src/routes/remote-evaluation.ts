@@ -67,7 +67,7 @@ function toJson(r: RemoteEvaluation) {
 
 /**
  * `POST /sdk/v1/evaluate`: every flag the key may see, evaluated on the server for one context
- * (docs/wire-protocol.md, "Remote evaluation and OFREP"). For SDKs that cannot or should not hold
+ * (docs/protocol.md, "Remote evaluation and OFREP"). For SDKs that cannot or should not hold
  * the rules: thin clients, edge functions, other languages.
  */
 export function remoteEvaluationRoutes(deps: { store: Store; hub: StreamHub }): Hono<AppEnv> {
@@ -81,7 +81,7 @@ export function remoteEvaluationRoutes(deps: { store: Store; hub: StreamHub }): 
         'Body `{ "context": { "key"?, …attributes } }`. Answers each flag the key may see (client keys: ' +
         'client-side flags only) with its value, variation, reason and version, and the environment ' +
         'revision. `ETag` identifies the result (revision, key audience and context); send it back in ' +
-        '`If-None-Match` to get 304 while nothing changed. See docs/wire-protocol.md.',
+        '`If-None-Match` to get 304 while nothing changed. See docs/protocol.md.',
       tags,
       ok: responseSchema,
       errors: { 422: 'Invalid body, naming the field' },

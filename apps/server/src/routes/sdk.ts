@@ -72,7 +72,7 @@ export function sdkRoutes(options: SdkRouteOptions): Hono<AppEnv> {
       description:
         'A `text/event-stream`. First a `snapshot` event (id = environment revision), then one `change` ' +
         'event per revision. Resume with `Last-Event-ID`: the missed changes are replayed, or a snapshot ' +
-        'is sent when they cannot be. Client keys may pass `?key=`. See docs/wire-protocol.md.',
+        'is sent when they cannot be. Client keys may pass `?key=`. See docs/protocol.md.',
       tags,
       okDescription: 'An event stream (text/event-stream) that stays open',
       alsoKeyInQuery: true,

@@ -13,7 +13,7 @@ import { keySchema } from './params.js';
 export const maxFlagsPerReport = 1_000;
 /** Evaluations of one variation in one report: a million a second for an hour, with room to spare. */
 export const maxCount = 10_000_000_000;
-/** A window covers at most an hour (SDKs report every 10–30 s; see docs/wire-protocol.md). */
+/** A window covers at most an hour (SDKs report every 10–30 s; see docs/protocol.md). */
 export const maxWindowMs = 3_600_000;
 
 /** Printable ASCII without spaces: SDK names like `@ensign/sdk-node`, versions like `1.2.0-rc.1+abc`. */
@@ -37,7 +37,7 @@ const countsSchema = z
     example: { '0': 1200, '1': 3, default: 1 },
   });
 
-/** The SDK-facing report (docs/wire-protocol.md § Telemetry). Unknown fields are ignored, for newer SDKs. */
+/** The SDK-facing report (docs/protocol.md § Telemetry). Unknown fields are ignored, for newer SDKs. */
 export const telemetryReportSchema = z
   .object({
     sdk: z.object({ name: token(64, 'e.g. @ensign/sdk-node'), version: token(64, 'e.g. 1.4.0') }),
@@ -86,7 +86,7 @@ export function telemetryRoutes(deps: { store: Store; logger?: Logger }): Hono<A
       description:
         'Sent by SDKs every 10–30 s and right after applying a new revision. Counts are added to the UTC hour ' +
         "of `window.start`; the instance's revision feeds the propagation endpoint. Retry only when no " +
-        'response arrived; drop a report answered 4xx. See docs/wire-protocol.md § Telemetry.',
+        'response arrived; drop a report answered 4xx. See docs/protocol.md § Telemetry.',
       tags: ['SDK'],
       status: 202,
       okDescription: 'Recorded (no body)',

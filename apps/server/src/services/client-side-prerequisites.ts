@@ -1,5 +1,5 @@
 /**
- * Client SDKs receive only client-side flags (docs/wire-protocol.md), so a client-side flag whose
+ * Client SDKs receive only client-side flags (docs/protocol.md), so a client-side flag whose
  * prerequisite is server-only cannot be evaluated in a browser: it would fail its prerequisite
  * there while passing it on servers. Such configs are refused where they are made: when a flag
  * becomes client-side or changes its prerequisites, they must all be client-side; and a flag that

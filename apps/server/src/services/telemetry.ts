@@ -21,7 +21,7 @@ export const usageRetentionMs = 90 * dayMs;
 /** The variation key of evaluations that served the caller's default (no variation could be served). */
 export const defaultVariationKey = 'default';
 
-/** A report as validated by the route (docs/wire-protocol.md § Telemetry). */
+/** A report as validated by the route (docs/protocol.md § Telemetry). */
 export interface TelemetryReport {
   sdk: { name: string; version: string };
   instanceId: string;

@@ -5,7 +5,7 @@
  * accepted (202) and kept so a benchmark can check that evaluations were counted.
  */
 
-/** The part of a telemetry report (docs/wire-protocol.md, "Telemetry") the benchmark reads. */
+/** The part of a telemetry report (docs/protocol.md, "Telemetry") the benchmark reads. */
 export interface TelemetryReport {
   revision: number;
   /** Counts by flag key, then by variation index (or `default`). */
