@@ -16,41 +16,16 @@
  *   --server-node-options="…" node options for the server (with "="), e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
  *   --out FILE                also write the report to FILE
  */
-import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { describeMachine, loadAverage } from '../machine.js';
+
+import { runSuiteEntry } from '../suite-entry.js';
 import { DELIVERY_OPTIONS, deliveryPlan } from './delivery-plan.js';
 import { renderDeliveryReport } from './delivery-report.js';
 import { runDeliveryBenchmarks } from './run-delivery-benchmarks.js';
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const { values } = parseArgs({
-    // `pnpm … delivery -- --quick` passes the `--` through; accept it.
-    args: argv[0] === '--' ? argv.slice(1) : argv,
-    options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, ...DELIVERY_OPTIONS },
-    strict: true,
-  });
-  const plan = deliveryPlan(values, values.quick);
-  const machine = describeMachine();
-  const startedAt = new Date();
-  const loadBefore = loadAverage();
-  console.error(`Delivery benchmarks: ${machine.cores} cores, load ${loadBefore.toFixed(2)}.`);
-  if (loadBefore > machine.cores * 0.5)
-    console.error(`  warning: the machine is busy (load ${loadBefore.toFixed(2)}); numbers may be noisy.`);
-  const results = await runDeliveryBenchmarks(plan, (line) => console.error(line));
-  const report = renderDeliveryReport({
-    machine,
-    startedAt,
-    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
-    load: { before: loadBefore, after: loadAverage() },
-    results,
-  });
-  console.log(`\n${report}`);
-  if (values.out !== undefined) writeFileSync(values.out, report);
-}
-
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-  process.exitCode = 1;
+runSuiteEntry({
+  name: 'Delivery',
+  options: DELIVERY_OPTIONS,
+  plan: (values, quick) => deliveryPlan(values as Parameters<typeof deliveryPlan>[0], quick),
+  run: runDeliveryBenchmarks,
+  render: renderDeliveryReport,
 });
