@@ -39,9 +39,14 @@ export interface ReportInput {
 
 /** Groups results by SDK and scenario (table order: scenario, then SDK order with Ensign first). */
 export function aggregate(results: readonly RunResult[]): Row[] {
+  return rowsOf(results, SDK_IDS, 'ensign');
+}
+
+/** Rows of `sdks` (in that order, scenario first), with ratios to `baseline`'s median. */
+export function rowsOf(results: readonly RunResult[], sdks: readonly SdkId[], baseline: SdkId): Row[] {
   const rows: Row[] = [];
-  for (const scenario of SCENARIO_IDS) {
-    for (const sdk of SDK_IDS) {
+  for (const scenario of SCENARIO_IDS)
+    for (const sdk of sdks) {
       const runs = results.filter((r) => r.sdk === sdk && r.scenario === scenario);
       const first = runs[0];
       if (first === undefined) continue;
@@ -59,10 +64,9 @@ export function aggregate(results: readonly RunResult[]): Row[] {
         tally: first.tally,
       });
     }
-  }
   for (const row of rows) {
-    const ensign = rows.find((r) => r.sdk === 'ensign' && r.scenario === row.scenario);
-    if (ensign !== undefined) row.ratio = row.summary.median / ensign.summary.median;
+    const base = rows.find((r) => r.sdk === baseline && r.scenario === row.scenario);
+    if (base !== undefined) row.ratio = row.summary.median / base.summary.median;
   }
   return rows;
 }

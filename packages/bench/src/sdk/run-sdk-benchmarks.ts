@@ -4,12 +4,13 @@
  * and, through `--suite sdk`, by `src/main.ts`.
  */
 import { describeMachine, loadAverage } from '../machine.js';
+import { rowsOf } from '../report.js';
 import { OPENFEATURE_SDK_IDS, type SdkId } from '../sdks/adapter.js';
 import { runEvaluations } from './evaluation-runs.js';
 import { runHeapBenchmark } from './heap-benchmark.js';
 import { runReconnectStorm } from './reconnect-storm.js';
 import type { SdkPlan } from './sdk-plan.js';
-import { renderEvaluationSection, renderHeapSection, renderStormSection, rowsOf } from './sdk-report.js';
+import { renderEvaluationSection, renderHeapSection, renderStormSection } from './sdk-report.js';
 
 /** `@ensign/core` directly beside `@ensign/node` in both configurations. */
 const API_SDKS: readonly SdkId[] = ['ensign', 'ensign-node', 'ensign-node-counted'];

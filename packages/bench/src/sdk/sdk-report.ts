@@ -1,9 +1,6 @@
 /** The markdown of the SDK benchmarks (`pnpm sdk`): evaluation tables, heap, reconnect storm. */
 import { formatNs, type Row, renderTable } from '../report.js';
-import type { RunResult } from '../run-result.js';
-import { SCENARIO_IDS, type ScenarioId } from '../scenarios.js';
-import type { SdkId } from '../sdks/adapter.js';
-import { summarize } from '../stats.js';
+import type { ScenarioId } from '../scenarios.js';
 import type { HeapResult } from './heap-benchmark.js';
 import type { StormResult } from './reconnect-storm.js';
 
@@ -11,35 +8,6 @@ import type { StormResult } from './reconnect-storm.js';
 export const NODE_SDK_TARGETS_NS: Record<ScenarioId, number> = { a: 150, b: 300 };
 /** The brief's target for the SDK heap with 1,000 flags, in bytes. */
 export const HEAP_TARGET_BYTES = 0.5 * 2 ** 20;
-
-/** Rows of `sdks` (in that order, scenario first), with ratios to `baseline`'s median. */
-export function rowsOf(results: readonly RunResult[], sdks: readonly SdkId[], baseline: SdkId): Row[] {
-  const rows: Row[] = [];
-  for (const scenario of SCENARIO_IDS)
-    for (const sdk of sdks) {
-      const runs = results.filter((r) => r.sdk === sdk && r.scenario === scenario);
-      const first = runs[0];
-      if (first === undefined) continue;
-      const nsPerEval = runs.map((r) => r.nsPerEval);
-      rows.push({
-        sdk,
-        scenario,
-        version: first.version,
-        api: first.api,
-        mode: first.mode,
-        nsPerEval,
-        summary: summarize(nsPerEval),
-        gcs: runs.map((r) => r.gcDuringTimed),
-        ratio: undefined,
-        tally: first.tally,
-      });
-    }
-  for (const row of rows) {
-    const base = rows.find((r) => r.sdk === baseline && r.scenario === row.scenario);
-    if (base !== undefined) row.ratio = row.summary.median / base.summary.median;
-  }
-  return rows;
-}
 
 /** The table, the calls timed, and (for the Node SDK's rows) the targets. */
 export function renderEvaluationSection(rows: readonly Row[], baselineNote: string): string {
