@@ -31,8 +31,12 @@ async function until(what: string, condition: () => boolean, ms = 5_000): Promis
   }
 }
 
-function connect(script: (r: StreamRequest) => void, extra: Record<string, unknown> = {}) {
-  return startFakeServer({ stream: script }).then((s) => {
+function connect(
+  script: (r: StreamRequest) => void,
+  extra: Record<string, unknown> = {},
+  poll?: Parameters<typeof startFakeServer>[0]['poll'],
+) {
+  return startFakeServer({ stream: script, ...(poll !== undefined && { poll }) }).then((s) => {
     server = s;
     client = createClient({
       sdkKey: 'ens_srv_test',
@@ -189,23 +193,15 @@ describe('fault injection', () => {
 
 describe('polling fallback', () => {
   it('a proxy that breaks streaming: the client gets ready by polling, with ETags', async () => {
-    const s = await startFakeServer({
-      stream: (r) => void r.res.writeHead(502).end(),
-      poll: (req, res) => {
+    const { server: s, client } = await connect(
+      (r) => void r.res.writeHead(502).end(),
+      { pollIntervalMs: 50, reconnect: { initialMs: 20, maxMs: 40 } },
+      (req, res) => {
         if (req.headers['if-none-match'] === '"4"') return void res.writeHead(304).end();
         res.writeHead(200, { 'Content-Type': 'application/json', ETag: '"4"' });
         res.end(JSON.stringify({ revision: 4, flags: [boolFlag('f', 1, true)], segments: [] }));
       },
-    });
-    server = s;
-    client = createClient({
-      sdkKey: 'ens_srv_test',
-      baseUrl: s.url,
-      logger: quietLogger,
-      telemetry: false,
-      pollIntervalMs: 50,
-      reconnect: { initialMs: 20, maxMs: 40 },
-    });
+    );
     await client.ready({ timeoutMs: 5_000 });
     expect(client.boolVariation('f', { key: 'u' }, false)).toBe(true);
     expect(client.status).toBe('ready');
@@ -214,23 +210,16 @@ describe('polling fallback', () => {
   });
 
   it('streaming: false polls only', async () => {
-    const s = await startFakeServer({
-      stream: () => {
+    const { server: s, client } = await connect(
+      () => {
         throw new Error('must not stream');
       },
-      poll: (_req, res) => {
+      { streaming: false },
+      (_req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/json', ETag: '"2"' });
         res.end(JSON.stringify({ revision: 2, flags: [boolFlag('f', 1, true)], segments: [] }));
       },
-    });
-    server = s;
-    client = createClient({
-      sdkKey: 'k',
-      baseUrl: s.url,
-      streaming: false,
-      telemetry: false,
-      logger: quietLogger,
-    });
+    );
     await client.ready({ timeoutMs: 5_000 });
     expect(s.streamRequests).toHaveLength(0);
     expect(client.revision).toBe(2);
