@@ -28,8 +28,9 @@ interface CompiledPrerequisite {
   readonly failed: Evaluation;
 }
 
-
+/** The targets of every flag that has none (see compileFlag). */
 const noTargets: ReadonlyMap<string, Evaluation> = new Map();
+
 /**
  * A flag compiled for evaluation: sets and parsed operands built once, and every result it can
  * serve built once and frozen, so evaluating allocates nothing.
