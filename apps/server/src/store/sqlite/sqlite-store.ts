@@ -88,10 +88,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const sqlite = new BetterSqlite3(options.path);
   try {
-    sqlite.pragma('journal_mode = WAL');
+    const busyTimeoutMs = Math.trunc(options.busyTimeoutMs ?? 5_000);
+    sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    switchToWal(sqlite, busyTimeoutMs);
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5_000)}`);
   } catch (error) {
     sqlite.close();
     throw error;
@@ -807,4 +808,24 @@ function isUniqueViolation(error: unknown): boolean {
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
   }
   return false;
+}
+
+/**
+ * `PRAGMA journal_mode = WAL`, retried while another process starting on the same new database
+ * holds the lock it needs: SQLite answers that pragma "database is locked" at once, without its busy
+ * handler. Blocking is fine here: it runs once, at start, before the server listens.
+ */
+function switchToWal(sqlite: BetterSqlite3.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const busy = (error as { code?: string }).code?.startsWith('SQLITE_BUSY') === true;
+      if (!busy || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
 }
