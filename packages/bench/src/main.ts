@@ -21,9 +21,7 @@
  * an SDK that tried to reach the network, or when a server benchmark fails (a write not committed,
  * a server that does not start or stop cleanly). A missed target is reported, not a failure.
  */
-import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pick, positiveInt } from './cli-args.js';
 import { DELIVERY_OPTIONS, type DeliveryPlan, deliveryPlan } from './delivery/delivery-plan.js';
@@ -31,7 +29,7 @@ import { renderDeliveryReport } from './delivery/delivery-report.js';
 import { runDeliveryBenchmarks } from './delivery/run-delivery-benchmarks.js';
 import { describeMachine, loadAverage, type Machine } from './machine.js';
 import { aggregate, formatNs, renderReport } from './report.js';
-import type { RunResult, WorkerMessage } from './run-result.js';
+import type { RunResult } from './run-result.js';
 import { SCENARIO_IDS, type ScenarioId } from './scenarios.js';
 import { runSdkBenchmarks } from './sdk/run-sdk-benchmarks.js';
 import { SDK_OPTIONS, type SdkPlan, sdkPlan } from './sdk/sdk-plan.js';
@@ -41,8 +39,7 @@ import { runServerBenchmarks } from './server/run-server-benchmarks.js';
 import { SERVER_OPTIONS, type ServerPlan, serverPlan } from './server/server-plan.js';
 import { renderServerReport } from './server/server-report.js';
 import { describeTally } from './verification.js';
-
-const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+import { runWorker } from './worker-run.js';
 
 const SUITES = ['eval', 'server', 'delivery', 'sdk'] as const;
 type Suite = (typeof SUITES)[number];
@@ -94,35 +91,6 @@ function parsePlan(argv: string[]): Plan {
   };
 }
 
-/** Output a child printed, kept to show when it fails (or, once, when it warns). */
-interface ChildRun {
-  message: WorkerMessage | undefined;
-  code: number | null;
-  output: string;
-}
-
-function runChild(sdk: SdkId, scenario: ScenarioId, plan: Plan): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const child = fork(
-      WORKER,
-      [sdk, scenario, '--evals', String(plan.evals), '--warmup', String(plan.warmupEvals)],
-      {
-        // A clean heap before timing; production mode as a server would run (some SDKs check it).
-        execArgv: ['--expose-gc'],
-        env: { ...process.env, NODE_ENV: 'production' },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      },
-    );
-    let output = '';
-    let message: WorkerMessage | undefined;
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('message', (m) => (message = m as WorkerMessage));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ message, code, output }));
-  });
-}
-
 function indent(text: string): string {
   return text
     .trimEnd()
@@ -151,7 +119,7 @@ async function runEvaluations(plan: Plan, machine: Machine): Promise<string | un
   for (let run = 1; run <= plan.runs; run++) {
     for (const scenario of plan.scenarios) {
       for (const sdk of plan.sdks) {
-        const child = await runChild(sdk, scenario, plan);
+        const child = await runWorker(sdk, scenario, plan);
         const label = `${sdk}/${scenario.toUpperCase()}`;
         if (child.code !== 0 || child.message?.ok !== true) {
           const why = child.message?.ok === false ? child.message.error : `exit code ${child.code}`;

@@ -3,15 +3,12 @@
  * SDK on a scenario in a fresh `worker.js` process (with `--expose-gc`, `NODE_ENV=production`),
  * runs interleaved across SDKs, the served values checked in the worker and compared across runs.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { formatNs } from '../report.js';
-import type { RunResult, WorkerMessage } from '../run-result.js';
+import type { RunResult } from '../run-result.js';
 import type { ScenarioId } from '../scenarios.js';
 import type { SdkId } from '../sdks/adapter.js';
 import { describeTally } from '../verification.js';
-
-const WORKER = fileURLToPath(new URL('../worker.js', import.meta.url));
+import { runWorker } from '../worker-run.js';
 
 export interface EvaluationPlan {
   sdks: readonly SdkId[];
@@ -19,31 +16,6 @@ export interface EvaluationPlan {
   runs: number;
   evals: number;
   warmupEvals: number;
-}
-
-function runWorker(
-  sdk: SdkId,
-  scenario: ScenarioId,
-  plan: EvaluationPlan,
-): Promise<{ message?: WorkerMessage; code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = fork(
-      WORKER,
-      [sdk, scenario, '--evals', String(plan.evals), '--warmup', String(plan.warmupEvals)],
-      {
-        execArgv: ['--expose-gc'],
-        env: { ...process.env, NODE_ENV: 'production' },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      },
-    );
-    let output = '';
-    let message: WorkerMessage | undefined;
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('message', (m) => (message = m as WorkerMessage));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ ...(message !== undefined && { message }), code, output }));
-  });
 }
 
 /** Every run of `plan`; throws on the first failed run (its output in the message). */
