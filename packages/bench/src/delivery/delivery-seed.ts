@@ -3,10 +3,11 @@
  * `flags` plain boolean flags (`bench-0000`, …) and the two benchmark scenario flags configured in
  * production exactly as the evaluation benchmarks define them, and a server SDK key for production.
  */
+
+import { killTracked } from '../child-processes.js';
 import { ensignFlagA, ensignFlagB } from '../sdks/ensign.js';
 import { adminCall, PROJECT, seedDatabase } from '../server/seed-database.js';
 import { startDeliveryServer, stopDeliveryServer } from './delivery-server.js';
-import { killLaunched } from './node-launch.js';
 
 /** The environment SDKs read and flags are changed in. */
 export const DELIVERY_ENVIRONMENT = 'production';
@@ -64,6 +65,6 @@ export async function seedDeliveryDatabase(dbPath: string, flags: number): Promi
       changedFlag: seeded.flagKeys[0]!,
     };
   } finally {
-    await killLaunched();
+    await killTracked();
   }
 }

@@ -2,9 +2,10 @@
  * Node processes the delivery benchmark starts: through `sh -c` so that each gets a raised
  * open-files limit (`ulimit -n`, for this process tree only, never the machine's) and, where
  * `taskset` exists, a CPU to run on. Every process started here is tracked and SIGKILLed when the
- * benchmark exits, whatever the reason; `killLaunched` ends them after a failed run.
+ * benchmark exits, whatever the reason; `killTracked` (child-processes.ts) ends them after a failed run.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { track } from '../child-processes.js';
 
 export interface NodeLaunch {
   /** The script and its arguments, after node's own options. */
@@ -47,47 +48,13 @@ export function hasTaskset(): boolean {
   return tasksetAvailable;
 }
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** Kills every process started here that is still running: the last line of defence on any exit. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
-  });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      for (const child of live) child.kill('SIGKILL');
-      process.exit(130);
-    });
-  }
-}
-
 /** Starts node as `launch` says; the process is tracked until it exits. */
 export function launchNode(launch: NodeLaunch): ChildProcess {
-  installExitHook();
   const out = launch.output;
   const err = typeof out === 'number' ? 'pipe' : out;
-  const child = spawn('sh', launchCommand(launch, process.execPath, hasTaskset()), {
-    stdio: launch.ipc ? ['ignore', out, err, 'ipc'] : ['ignore', out, err],
-  });
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  return child;
-}
-
-/** SIGKILLs every process started here that still runs, and waits for them to exit. */
-export async function killLaunched(): Promise<void> {
-  await Promise.all(
-    [...live].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    ),
+  return track(
+    spawn('sh', launchCommand(launch, process.execPath, hasTaskset()), {
+      stdio: launch.ipc ? ['ignore', out, err, 'ipc'] : ['ignore', out, err],
+    }),
   );
 }

@@ -7,11 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killAll } from '../server/server-process.js';
+import { killTracked } from '../child-processes.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 import { seedDeliveryDatabase } from './delivery-seed.js';
 import { type FanoutResults, measureFanout } from './fanout-bench.js';
-import { killLaunched } from './node-launch.js';
 import { measureRps, type RpsResults } from './rps-bench.js';
 import { measureStreams, type StreamsResults } from './streams-bench.js';
 
@@ -49,8 +48,7 @@ export async function runDeliveryBenchmarks(
     }
     return results;
   } finally {
-    await killLaunched();
-    await killAll();
+    await killTracked();
     process.off('exit', removeDir);
     removeDir();
   }

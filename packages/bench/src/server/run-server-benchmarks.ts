@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killTracked } from '../child-processes.js';
 import { seedDatabase } from './seed-database.js';
 import type { ServerPlan } from './server-plan.js';
-import { killAll } from './server-process.js';
 import type { ServerResults } from './server-report.js';
 import { measureStartup } from './startup.js';
 import { measureWrites } from './write-bench.js';
@@ -32,7 +32,7 @@ export async function runServerBenchmarks(
     const writes = await measureWrites(db, plan, progress);
     return { plan, seedMs: db.createMs, startup, writes };
   } finally {
-    await killAll();
+    await killTracked();
     process.off('exit', removeDir);
     removeDir();
   }

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { track } from '../child-processes.js';
 
 /** Absolute path of the server's entry point, from the bin the package declares. */
 export function serverMainJs(): string {
@@ -31,43 +32,9 @@ export interface ServerProcess {
   listening: Promise<string>;
 }
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** Kills every process spawned here that is still running: the last line of defence on any exit. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
-  });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      for (const child of live) child.kill('SIGKILL');
-      process.exit(130);
-    });
-  }
-}
-
-/** SIGKILLs every process spawned here that still runs, and waits for them to exit. */
-export async function killAll(): Promise<void> {
-  const waits = [...live].map(
-    (child) =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
-  );
-  await Promise.all(waits);
-}
-
-/** Spawns a process (node with `args`) that `killAll` and the exit hook will clean up. */
+/** Spawns a process (node with `args`) that `killTracked` (child-processes.ts) and the exit hook clean up. */
 export function spawnTracked(args: readonly string[], stdio: 'pipe' | 'ignore' = 'pipe'): ChildProcess {
-  installExitHook();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', stdio, stdio] });
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  return child;
+  return track(spawn(process.execPath, args, { stdio: ['ignore', stdio, stdio] }));
 }
 
 const TAIL_BYTES = 16_384;
