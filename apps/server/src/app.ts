@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import { keyHashingFor } from './delivery/key-hashing.js';
 import { notifyingStore } from './delivery/notifying-store.js';
+import type { Peers } from './delivery/peers.js';
 import { StreamHub } from './delivery/stream-hub.js';
 import type { AppEnv } from './http/app-env.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -53,6 +54,8 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** When set, GET /metrics requires this bearer token. */
   metricsToken?: string | undefined;
+  /** The other worker processes of a cluster (`--workers`), told about commits and revocations. */
+  peers?: Peers | undefined;
 }
 
 /**
@@ -66,7 +69,7 @@ export function createApp(options: AppDeps): Hono<AppEnv> {
   const metrics = createServerMetrics(hub);
   const deps = {
     ...options,
-    store: notifyingStore(instrumentedStore(options.store, metrics), hub),
+    store: notifyingStore(instrumentedStore(options.store, metrics), hub, options.peers),
     hub,
     metrics,
   };

@@ -22,6 +22,7 @@ describe('parseConfig', () => {
       sseMaxLifetimeMs: 3_600_000,
       sseBufferBytes: 1_048_576,
       changePollMs: 1000,
+      workers: 1,
     });
   });
 

@@ -32,6 +32,11 @@ export interface Config {
   sseBufferBytes: number;
   /** How often the change log is read for commits made by other server processes. */
   changePollMs: number;
+  /**
+   * Server processes sharing the port (node:cluster). 1: this process serves. More: it forks that
+   * many workers, which tell each other about commits so SDK streams on every worker get them at once.
+   */
+  workers: number;
 }
 
 /** Thrown for invalid configuration; `main` prints the message and exits with code 2. */
@@ -109,6 +114,12 @@ export const settings = {
     env: 'ENSIGN_CHANGE_POLL_MS',
     default: '1000',
     description: "how often other processes' commits are picked up",
+  },
+  workers: {
+    flag: 'workers',
+    env: 'ENSIGN_WORKERS',
+    default: '1',
+    description: 'server processes sharing the port (one per core spreads SSE fan-out)',
   },
 } as const satisfies Record<string, Setting>;
 
@@ -189,6 +200,7 @@ export function parseConfig(
   const sseMaxLifetimeMs = integer(settings.sseMaxLifetimeMs, 1_000, 86_400_000);
   const sseBufferBytes = integer(settings.sseBufferBytes, 1_024, 1_073_741_824);
   const changePollMs = integer(settings.changePollMs, 10, 600_000);
+  const workers = integer(settings.workers, 1, 64);
 
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   const base = env.INIT_CWD !== undefined && isAbsolute(env.INIT_CWD) ? env.INIT_CWD : cwd;
@@ -207,6 +219,7 @@ export function parseConfig(
       sseMaxLifetimeMs,
       sseBufferBytes,
       changePollMs,
+      workers,
     },
   };
 }

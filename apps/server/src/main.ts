@@ -4,13 +4,16 @@
  * signals. Exit codes: 0 after a clean shutdown, 1 on a failure or a forced shutdown, 2 for invalid
  * configuration.
  */
+import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { createApp } from './app.js';
 import { type Config, ConfigError, parseConfig } from './config.js';
 import { keyHashingFor } from './delivery/key-hashing.js';
+import { clusterPeers } from './delivery/peers.js';
 import { StreamHub } from './delivery/stream-hub.js';
+import { runPrimary, STOP_MESSAGE } from './lifecycle/cluster-primary.js';
 import { gracefulShutdown, trackInFlight } from './lifecycle/graceful-shutdown.js';
 import { createLifecycle } from './lifecycle/lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
@@ -47,6 +50,11 @@ process.on('SIGINT', (signal) => onSignal(signal));
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel });
+  if (config.workers > 1 && cluster.isPrimary) {
+    onSignal = await runPrimary(config, logger, (port) => `http://${urlHost(config.host)}:${port}`);
+    if (pendingSignal !== undefined) onSignal(pendingSignal);
+    return;
+  }
   const lifecycle = createLifecycle();
 
   let store: Store;
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
     logger,
     lifecycle,
     metricsToken: config.metricsToken,
+    peers: clusterPeers(),
     sdk: { retryMs: config.sseRetryMs, streamBufferBytes: config.sseBufferBytes },
   });
   const server = createServer(
@@ -106,7 +115,13 @@ async function main(): Promise<void> {
     );
     process.stderr.write(`${bootstrapBanner(createdKeys, url)}\n`);
   }
-  logger.info('listening', { url, host: config.host, port, pid: process.pid });
+  // A cluster's primary announces the whole cluster; a worker's line says which process it is.
+  logger.info(cluster.isWorker ? 'worker listening' : 'listening', {
+    url,
+    host: config.host,
+    port,
+    pid: process.pid,
+  });
 
   handleSignals({ server, inFlight, lifecycle, logger, store, hub, config });
 }
@@ -153,6 +168,11 @@ function handleSignals(ctx: {
     );
   };
   onSignal = stop;
+  // In a cluster the primary asks each worker once; a signal sent to the whole process group
+  // (Ctrl-C) reaches the workers directly too, and must not count as a second one.
+  process.on('message', (message) => {
+    if (message === STOP_MESSAGE && !stopping) stop('SIGTERM');
+  });
   // A signal that came while starting is handled now that there is a server to drain.
   if (pendingSignal !== undefined) stop(pendingSignal);
 }

@@ -5,20 +5,34 @@
  */
 import { principalCacheOf } from '../middleware/auth/principal-cache.js';
 import type { Store } from '../store/store.js';
+import type { Peers } from './peers.js';
 import type { StreamHub } from './stream-hub.js';
 
-export function notifyingStore(store: Store, hub: StreamHub): Store {
+/** With `peers` (a cluster worker), commits and revocations are also told to the other workers, and theirs applied here. */
+export function notifyingStore(store: Store, hub: StreamHub, peers?: Peers): Store {
   // Set below: the proxy is what the app authenticates with, so its principal cache is the one to clear.
   let self: Store | undefined;
+  const committed = (environmentIds: number[]) => {
+    hub.notify(environmentIds);
+    peers?.send({ type: 'ensign:committed', environmentIds });
+  };
+  const forgetKey = (keyId: number) => {
+    if (self !== undefined) principalCacheOf(self).forgetKey(keyId);
+    hub.closeKey(keyId);
+  };
+  peers?.onMessage((message) => {
+    if (message.type === 'ensign:committed') hub.notify(message.environmentIds);
+    else forgetKey(message.keyId);
+  });
   const notified: Partial<Store> = {
     async commit(input) {
       const result = await store.commit(input);
-      hub.notify([input.environmentId]);
+      committed([input.environmentId]);
       return result;
     },
     async createFlag(projectId, input, by, initialConfig) {
       const result = await store.createFlag(projectId, input, by, initialConfig);
-      hub.notify(result.configs.map((c) => c.environment.id));
+      committed(result.configs.map((c) => c.environment.id));
       return result;
     },
     async createEnvironment(projectId, input, by, initialConfig) {
@@ -31,13 +45,13 @@ export function notifyingStore(store: Store, hub: StreamHub): Store {
       const flag = await store.updateFlag(projectId, key, update, by);
       // Archiving or restoring changes what SDKs receive in every environment of the project.
       if (update.archived !== undefined)
-        hub.notify((await store.listEnvironments(projectId)).map((e) => e.id));
+        committed((await store.listEnvironments(projectId)).map((e) => e.id));
       return flag;
     },
     async revokeApiKey(id) {
       const key = await store.revokeApiKey(id);
-      if (self !== undefined) principalCacheOf(self).forgetKey(id);
-      hub.closeKey(id);
+      forgetKey(id);
+      peers?.send({ type: 'ensign:revoked', keyId: id });
       return key;
     },
   };
