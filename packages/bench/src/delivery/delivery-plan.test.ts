@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { deliveryPlan, shareOut } from './delivery-plan.js';
 
@@ -10,6 +11,7 @@ describe('deliveryPlan', () => {
       changes: 10,
       streams: 20_000,
       workers: 4,
+      serverWorkers: availableParallelism(),
       rpsSeconds: 10,
       rpsRuns: 3,
       rpsConnections: 32,
@@ -33,6 +35,7 @@ describe('deliveryPlan', () => {
         changes: '4',
         streams: '2,000',
         'client-workers': '8',
+        'server-workers': '3',
         'rps-seconds': '5',
         'rps-runs': '2',
         'rps-connections': '16',
@@ -47,6 +50,7 @@ describe('deliveryPlan', () => {
       changes: 4,
       streams: 2_000,
       workers: 8,
+      serverWorkers: 3,
       rpsSeconds: 5,
       rpsRuns: 2,
       rpsConnections: 16,

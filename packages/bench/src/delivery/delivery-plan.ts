@@ -3,6 +3,7 @@
  * `pnpm --filter @ensign/bench delivery`. Three parts, each skippable: fan-out latency (`fanout`),
  * concurrent streams and memory (`streams`), remote-evaluation throughput (`rps`).
  */
+import { availableParallelism } from 'node:os';
 import { pick, positiveInt } from '../cli-args.js';
 
 export const DELIVERY_PARTS = ['fanout', 'streams', 'rps'] as const;
@@ -20,6 +21,8 @@ export interface DeliveryPlan {
   streams: number;
   /** Client processes sharing the connections (each its own event loop, none the server's). */
   workers: number;
+  /** Server processes in the fan-out measurement (`--workers` of the server): one per core by default. */
+  serverWorkers: number;
   /** Seconds of each timed throughput run (after a warm-up of a third as long, at least 2 s). */
   rpsSeconds: number;
   /** Timed throughput runs per endpoint; the median is reported. */
@@ -38,6 +41,7 @@ export const DELIVERY_OPTIONS = {
   changes: { type: 'string' },
   streams: { type: 'string' },
   'client-workers': { type: 'string' },
+  'server-workers': { type: 'string' },
   'rps-seconds': { type: 'string' },
   'rps-runs': { type: 'string' },
   'rps-connections': { type: 'string' },
@@ -61,6 +65,7 @@ export function deliveryPlan(values: DeliveryOptionValues, quick: boolean): Deli
     changes: positiveInt(values.changes, quick ? 3 : 10, 'changes'),
     streams: positiveInt(values.streams, quick ? 2_000 : 20_000, 'streams'),
     workers: positiveInt(values['client-workers'], quick ? 2 : 4, 'client-workers'),
+    serverWorkers: positiveInt(values['server-workers'], availableParallelism(), 'server-workers'),
     rpsSeconds: positiveInt(values['rps-seconds'], quick ? 2 : 10, 'rps-seconds'),
     rpsRuns: positiveInt(values['rps-runs'], quick ? 1 : 3, 'rps-runs'),
     rpsConnections: positiveInt(values['rps-connections'], 32, 'rps-connections'),

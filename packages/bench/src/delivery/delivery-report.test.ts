@@ -46,6 +46,7 @@ describe('renderDeliveryReport', () => {
         fanout: {
           clients: 10_000,
           workers: 4,
+          serverWorkers: 2,
           connectMs: 5_000,
           serverRssBytes: 300 * 2 ** 20,
           warmupChanges: 2,
@@ -75,7 +76,7 @@ describe('renderDeliveryReport', () => {
       },
     });
     expect(report).toMatch(
-      /\| a change reaching 10,000 SSE clients: p99 \(median of 2 changes; worst\) \| 105 ms \(worst 120 ms\) \| ≤ 100 ms at 10,000 \| \*\*missed\*\* \|/,
+      /\| a change reaching 10,000 SSE clients \(server `--workers 2`\): p99 \(median of 2 changes; worst\) \| 105 ms \(worst 120 ms\) \| ≤ 100 ms at 10,000 \| \*\*missed\*\* \|/,
     );
     expect(report).toMatch(
       /\| 19,945 streams, 557 MiB \(558 MiB extrapolated to 20,000\) \| 20,000 at ≤ 1,024 MiB \| memory met; count capped by the open-files limit \(20000\) \|/,

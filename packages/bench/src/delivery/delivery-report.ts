@@ -59,7 +59,7 @@ function targetRows(r: DeliveryResults): string[] {
     const m = medianOverChanges(r.fanout.changes);
     const full = r.fanout.clients >= t.fanoutClients;
     rows.push(
-      `| a change reaching ${n(r.fanout.clients)} SSE clients: p99 (median of ${r.fanout.changes.length} changes; worst) | ` +
+      `| a change reaching ${n(r.fanout.clients)} SSE clients (server \`--workers ${r.fanout.serverWorkers}\`): p99 (median of ${r.fanout.changes.length} changes; worst) | ` +
         `${formatMs(m.p99)} ms (worst ${formatMs(m.worstP99)} ms) | ≤ ${t.fanoutP99Ms} ms at ${n(t.fanoutClients)} | ` +
         `${full ? verdict(m.p99 <= t.fanoutP99Ms) : 'not measured at the target size'} |`,
     );
@@ -95,7 +95,7 @@ function fanoutSection(r: DeliveryResults): string[] {
   const f = r.fanout;
   if (f === undefined) return [];
   return [
-    `### Fan-out: ${n(f.clients)} streams in ${f.workers} client processes`,
+    `### Fan-out: ${n(f.clients)} streams in ${f.workers} client processes; server with ${f.serverWorkers} process${f.serverWorkers === 1 ? '' : 'es'} (\`--workers ${f.serverWorkers}\`)`,
     '',
     `Streams opened in ${(f.connectMs / 1000).toFixed(1)} s; server RSS with all open: ${mib(f.serverRssBytes)}. ` +
       `${f.warmupChanges} untimed changes first. Latency: from just before the toggle request is sent to the arrival of ` +

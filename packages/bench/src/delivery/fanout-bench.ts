@@ -10,16 +10,18 @@ import type { DeliveryDatabase } from './delivery-seed.js';
 import { startDeliveryServer, stopDeliveryServer } from './delivery-server.js';
 import { type ChangeTiming, deliveryLatencies } from './fanout-stats.js';
 import { environmentRevision, toggleFlag } from './flag-change.js';
-import { residentBytes } from './proc-status.js';
+import { treeResidentBytes } from './proc-status.js';
 import { sleep } from './sleep.js';
 import { StreamPool } from './stream-pool.js';
 
 export interface FanoutResults {
   clients: number;
   workers: number;
+  /** Server processes (the server's `--workers`). */
+  serverWorkers: number;
   /** Wall time of opening every stream (each counted once its snapshot arrived). */
   connectMs: number;
-  /** Server RSS with every stream open. */
+  /** Server RSS with every stream open (all its processes). */
   serverRssBytes: number;
   /** Untimed changes first (JIT warm-up), then the timed ones. */
   warmupChanges: number;
@@ -32,10 +34,13 @@ const PAUSE_MS = 500;
 /** Times `changes` flag changes reaching `clients` streams, on a server of its own. */
 export async function measureFanout(
   db: DeliveryDatabase,
-  plan: Pick<DeliveryPlan, 'clients' | 'changes' | 'workers' | 'serverNodeOptions'>,
+  plan: Pick<DeliveryPlan, 'clients' | 'changes' | 'workers' | 'serverWorkers' | 'serverNodeOptions'>,
   progress: (line: string) => void,
 ): Promise<FanoutResults> {
-  const server = await startDeliveryServer(db.dbPath, { nodeArgs: plan.serverNodeOptions });
+  const server = await startDeliveryServer(db.dbPath, {
+    nodeArgs: plan.serverNodeOptions,
+    extraArgs: ['--workers', String(plan.serverWorkers)],
+  });
   const pool = await StreamPool.start(plan.workers, server.url, db.sdkKey);
   try {
     const t0 = performance.now();
@@ -43,10 +48,10 @@ export async function measureFanout(
     const connectMs = performance.now() - t0;
     progress(
       `  ${pool.open.toLocaleString('en-US')} streams open in ${(connectMs / 1000).toFixed(1)} s ` +
-        `(${plan.workers} client processes)`,
+        `(${plan.workers} client processes, ${plan.serverWorkers} server processes)`,
     );
     await sleep(1_000);
-    const serverRssBytes = residentBytes(server.pid);
+    const serverRssBytes = treeResidentBytes(server.pid);
     const warmupChanges = 2;
     const changes: ChangeTiming[] = [];
     for (let i = 0; i < warmupChanges + plan.changes; i++) {
@@ -70,6 +75,7 @@ export async function measureFanout(
     return {
       clients: plan.clients,
       workers: plan.workers,
+      serverWorkers: plan.serverWorkers,
       connectMs,
       serverRssBytes,
       warmupChanges,

@@ -23,6 +23,21 @@ export function residentBytes(pid: number): number {
   return parseVmRssBytes(readFileSync(`/proc/${pid}/status`, 'utf8'));
 }
 
+/** Child processes of `pid` (Linux: /proc/<pid>/task/<tid>/children). */
+export function childPids(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+    readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+      .split(' ')
+      .filter((s) => s !== '')
+      .map(Number),
+  );
+}
+
+/** Resident set size of `pid` and all its descendants (a server with `--workers`), in bytes. */
+export function treeResidentBytes(pid: number): number {
+  return residentBytes(pid) + childPids(pid).reduce((sum, child) => sum + treeResidentBytes(child), 0);
+}
+
 /** The soft open-files limit of `pid`; undefined when unlimited. */
 export function openFilesLimit(pid: number): number | undefined {
   return parseOpenFilesLimit(readFileSync(`/proc/${pid}/limits`, 'utf8'));
