@@ -15,6 +15,7 @@ import type { Logger } from './logger.js';
 import { instrumentedStore } from './metrics/instrumented-store.js';
 import { createServerMetrics } from './metrics/server-metrics.js';
 import { requireKey } from './middleware/auth/index.js';
+import { beaconJson } from './middleware/beacon-json/index.js';
 import { bodyLimit } from './middleware/body-limit/index.js';
 import { drainGuard } from './middleware/drain-guard/index.js';
 import { httpMetrics } from './middleware/http-metrics/index.js';
@@ -99,12 +100,10 @@ export function createApp(options: AppDeps): Hono<AppEnv> {
   app.route('/api/v1', api);
 
   const sdk = new Hono<AppEnv>();
-  sdk.use(
-    sdkCors(),
-    requireKey(deps.store, ['server', 'client'], { queryKeyKinds: ['client'] }),
-    limitBody,
-    jsonContent(),
-  );
+  sdk.use(sdkCors(), requireKey(deps.store, ['server', 'client'], { queryKeyKinds: ['client'] }), limitBody);
+  // Browsers send telemetry with sendBeacon, whose JSON body can only be typed text/plain.
+  sdk.use('/telemetry', beaconJson());
+  sdk.use(jsonContent());
   sdk.route('/', sdkRoutes({ store: deps.store, hub, ...options.sdk }));
   sdk.route('/', remoteEvaluationRoutes(deps));
   sdk.route('/', telemetryRoutes(deps));

@@ -27,6 +27,8 @@ export interface Subscriber {
   audience: Audience;
   /** The API key the stream authenticated with (closed when the key is revoked). */
   keyId: number;
+  /** Heartbeats as `heartbeat` events rather than comments (`?heartbeat=event`, for browsers). */
+  heartbeatEvents?: boolean;
   send(frame: Uint8Array): void;
   close(reason: string): void;
 }

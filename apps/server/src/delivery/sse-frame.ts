@@ -14,6 +14,16 @@ export function sseComment(text: string): string {
   return `: ${text}\n\n`;
 }
 
+/**
+ * A heartbeat as a named event without an id, for streams that asked for one (`?heartbeat=event`):
+ * browsers' EventSource hides comments, so this is the only liveness signal a page can see. Having no
+ * `id:` line, it leaves the reader's last event id (what it resumes from) unchanged. `data` is the
+ * interval in milliseconds, so the reader knows how long silence means a dead connection.
+ */
+export function sseHeartbeatEvent(intervalMs: number): string {
+  return `event: heartbeat\ndata: ${Math.max(0, Math.trunc(intervalMs))}\n\n`;
+}
+
 /** How long the client should wait before reconnecting (EventSource's `retry`). */
 export function sseRetry(ms: number): string {
   return `retry: ${Math.max(0, Math.trunc(ms))}\n\n`;

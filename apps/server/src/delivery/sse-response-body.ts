@@ -100,7 +100,7 @@ function nodeSink(outgoing: ServerResponse, isOpen: () => boolean): FrameSink {
 export function sseResponseBody(
   hub: StreamHub,
   feed: EnvironmentFeed,
-  who: { audience: Audience; keyId: number },
+  who: { audience: Audience; keyId: number; heartbeatEvents?: boolean },
   resumeFrom: number | undefined,
   options: SseBodyOptions,
 ): ReadableStream<Uint8Array> {

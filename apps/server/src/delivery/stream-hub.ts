@@ -6,7 +6,7 @@
 import type { Environment, Store } from '../store/store.js';
 import { EnvironmentFeed, type Subscriber } from './environment-feed.js';
 import type { Audience } from './environment-view.js';
-import { sseComment } from './sse-frame.js';
+import { sseComment, sseHeartbeatEvent } from './sse-frame.js';
 
 export interface StreamHubOptions {
   store: Store;
@@ -48,11 +48,13 @@ export class StreamHub {
   readonly #streams = new Set<HubStream>();
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #heartbeat = encoder.encode(sseComment('heartbeat'));
+  readonly #heartbeatEvent: Uint8Array;
   readonly counters = { replays: 0, snapshotsOnReconnect: 0, slowConsumersDropped: 0 };
   #closed = false;
 
   constructor(options: StreamHubOptions) {
     this.#options = options;
+    this.#heartbeatEvent = encoder.encode(sseHeartbeatEvent(options.heartbeatMs ?? 15_000));
   }
 
   /** Starts the shared timers. Feeds open lazily, on first use. */
@@ -200,7 +202,7 @@ export class StreamHub {
     const now = Date.now();
     for (const stream of [...this.#streams]) {
       if (now >= stream.deadline) stream.close('maximum lifetime reached');
-      else stream.send(this.#heartbeat);
+      else stream.send(stream.heartbeatEvents === true ? this.#heartbeatEvent : this.#heartbeat);
     }
   }
 

@@ -72,7 +72,9 @@ export function sdkRoutes(options: SdkRouteOptions): Hono<AppEnv> {
       description:
         'A `text/event-stream`. First a `snapshot` event (id = environment revision), then one `change` ' +
         'event per revision. Resume with `Last-Event-ID`: the missed changes are replayed, or a snapshot ' +
-        'is sent when they cannot be. Client keys may pass `?key=`. See docs/protocol.md.',
+        'is sent when they cannot be. Client keys may pass `?key=`. `?heartbeat=event` sends heartbeats as ' +
+        '`heartbeat` events (data: the interval in ms) instead of comments, which browsers cannot see. ' +
+        'See docs/protocol.md.',
       tags,
       okDescription: 'An event stream (text/event-stream) that stays open',
       alsoKeyInQuery: true,
@@ -86,7 +88,10 @@ export function sdkRoutes(options: SdkRouteOptions): Hono<AppEnv> {
       // so a stream opened right after a write starts from it (and, within the bound, after others').
       await feed.refreshWithin(REMOTE_EVALUATION_STALENESS_MS);
       const resumeFrom = lastEventId(c.req.header('Last-Event-ID'), c.req.query('lastEventId'));
-      const body = sseResponseBody(options.hub, feed, { audience, keyId: principal.keyId }, resumeFrom, {
+      // Browsers' EventSource hides comments: a page that wants a liveness signal asks for events.
+      const heartbeatEvents = c.req.query('heartbeat') === 'event';
+      const who = { audience, keyId: principal.keyId, heartbeatEvents };
+      const body = sseResponseBody(options.hub, feed, who, resumeFrom, {
         preamble: encoder.encode(sseRetry(options.retryMs ?? 1_000)),
         bufferBytes,
         onSlow: () => options.hub.counters.slowConsumersDropped++,
