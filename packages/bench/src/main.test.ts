@@ -88,10 +88,10 @@ describe('pnpm bench (dist/main.js)', () => {
       '--delivery-flags',
       '5',
     ]);
-    expect(stderr).toMatch(/200 streams open in [\d.]+ s \(2 client processes\)/);
+    expect(stderr).toMatch(/200 streams open in [\d.]+ s \(2 client processes, \d+ server process(es)?\)/);
     expect(stderr).toMatch(/one change reached all 400/);
     expect(stdout).toMatch(
-      /\| a change reaching 200 SSE clients: p99 .* \| not measured at the target size \|/,
+      /\| a change reaching 200 SSE clients \(server `--workers \d+`\): p99 .* \| not measured at the target size \|/,
     );
     expect(stdout).toMatch(/\| concurrent streams in one process, RSS \| 400 streams, [\d,]+ MiB/);
     expect(stdout).toMatch(/\| `POST \/ofrep\/v1\/evaluate\/flags\/scenario-a` \(1 flag\), median run/);
