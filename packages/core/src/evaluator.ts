@@ -1,9 +1,11 @@
 import { resolveAttribute } from './attribute.js';
-import { type CompiledClause, matchClause, type SegmentScope } from './clause.js';
+import { matchClause, type SegmentScope } from './clause.js';
 import type { CompiledFlag } from './flag.js';
+import { prerequisiteSlot, resultAt, targetSlot } from './flag-results.js';
 import type { ErrorKind, Evaluation, FlagType, JsonValue } from './model.js';
-import { serve } from './rollout.js';
+import { type CompiledServe, sliceOf } from './rollout.js';
 import { type CompiledSegment, segmentContains } from './segment.js';
+import { findTarget } from './target-list.js';
 
 /** Prerequisite chains and nested segments deeper than this are treated as cycles (§3). */
 export const MAX_DEPTH = 64;
@@ -83,16 +85,30 @@ export function createEvaluator(registry: Registry, lookupKey?: (contextKey: str
 
   // Hot path: steps 3–7 of §3; written for speed.
   function evaluateFlag(flag: CompiledFlag, context: object): Evaluation {
-    if (!flag.on) return flag.off;
+    if (!flag.on) return resultAt(flag, 0);
     if (!enter(flag)) return MALFORMED;
     const result = evaluateOn(flag, context);
     depth--;
     return result;
   }
 
-  function ruleMatches(clauses: readonly CompiledClause[], context: object): boolean {
-    for (let j = 0; j < clauses.length; j++) if (!matchClause(clauses[j]!, context, scope)) return false;
+  function ruleMatches(rule: CompiledFlag['rules'][number], context: object): boolean {
+    const first = rule.clause;
+    if (first !== undefined && !matchClause(first, context, scope)) return false;
+    const more = rule.more;
+    for (let j = 0; j < more.length; j++) if (!matchClause(more[j]!, context, scope)) return false;
     return true;
+  }
+
+  /** The result `serve` gives `context` from result slot `slot` on, or undefined without a bucketing value. */
+  function serve(
+    flag: CompiledFlag,
+    s: CompiledServe,
+    slot: number,
+    context: object,
+  ): Evaluation | undefined {
+    const slice = sliceOf(s, context);
+    return slice < 0 ? undefined : resultAt(flag, slot + slice);
   }
 
   function evaluateOn(flag: CompiledFlag, context: object): Evaluation {
@@ -100,7 +116,7 @@ export function createEvaluator(registry: Registry, lookupKey?: (contextKey: str
     for (let i = 0; i < prereqs.length; i++) {
       const p = prereqs[i]!;
       const pf = registry.flags.get(p.key);
-      if (!isCompiled(pf)) return p.failed;
+      if (!isCompiled(pf)) return resultAt(flag, prerequisiteSlot(flag) + i);
       const r = evaluateFlag(pf, context);
       if (cycle) return MALFORMED;
       const kind = r.reason.kind;
@@ -108,18 +124,19 @@ export function createEvaluator(registry: Registry, lookupKey?: (contextKey: str
         r.variation !== p.variation ||
         (kind !== 'FALLTHROUGH' && kind !== 'RULE_MATCH' && kind !== 'TARGET_MATCH')
       ) {
-        return p.failed;
+        return resultAt(flag, prerequisiteSlot(flag) + i);
       }
     }
-    if (contextKey !== undefined && flag.targets.size > 0) {
-      const hit = flag.targets.get(contextKey);
-      if (hit !== undefined) return hit;
+    if (contextKey !== undefined && flag.targets.length > 0) {
+      const index = flag.targetIndex;
+      const t = index === undefined ? findTarget(flag.targets, contextKey) : (index.get(contextKey) ?? -1);
+      if (t >= 0) return resultAt(flag, targetSlot(flag) + t);
     }
     const rules = flag.rules;
-    const runs = flag.runs;
     let i = 0;
     while (i < rules.length) {
-      const run = runs[i];
+      const rule = rules[i]!;
+      const run = rule.run;
       if (run !== undefined) {
         const v = (context as Record<string, unknown>)[run.attribute];
         if (typeof v === 'string') {
@@ -128,7 +145,7 @@ export function createEvaluator(registry: Registry, lookupKey?: (contextKey: str
             i = run.end;
             continue;
           }
-          const r = serve(rules[hit]!.serve, context);
+          const r = serve(flag, rules[hit]!.serve, rules[hit]!.base, context);
           if (r !== undefined) return r;
           i = hit + 1; // no usable bucketing value: go on rule by rule
           continue;
@@ -139,15 +156,15 @@ export function createEvaluator(registry: Registry, lookupKey?: (contextKey: str
           continue;
         }
       }
-      if (ruleMatches(rules[i]!.clauses, context)) {
+      if (ruleMatches(rule, context)) {
         if (cycle) return MALFORMED;
-        const r = serve(rules[i]!.serve, context);
+        const r = serve(flag, rule.serve, rule.base, context);
         if (r !== undefined) return r;
       }
       i++;
     }
     if (cycle) return MALFORMED;
-    return serve(flag.fallthrough, context) ?? NO_BUCKET;
+    return serve(flag, flag.fallthrough, 1, context) ?? NO_BUCKET;
   }
 
   function error(

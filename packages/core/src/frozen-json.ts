@@ -16,7 +16,7 @@ export function frozenJson(value: unknown, depth = 0): JsonValue | undefined {
       if (v === undefined) return undefined;
       out.push(v);
     }
-    return Object.freeze(out) as JsonValue[];
+    return Object.freeze(out.slice()) as JsonValue[]; // exact size: `push` leaves spare capacity
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return undefined;

@@ -167,8 +167,8 @@ export type Reason =
 export type ReasonKind = Reason['kind'];
 
 /**
- * The outcome of one evaluation. Successful results are precompiled and shared: treat them (and
- * their values) as read-only; they are frozen.
+ * The outcome of one evaluation. Successful results are built once per flag (on first use) and
+ * shared: treat them (and their values) as read-only; they are frozen.
  */
 export interface Evaluation<T = JsonValue> {
   value: T;

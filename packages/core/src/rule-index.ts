@@ -15,13 +15,14 @@ export interface RuleRun {
   readonly end: number;
 }
 
-/** For each rule index, the run that starts there (runs of at least two rules), or undefined. */
-export function indexRuleRuns(
-  rules: readonly { readonly clauses: readonly CompiledClause[] }[],
-): (RuleRun | undefined)[] {
+/**
+ * For each rule (given by its clauses), the run that starts there (runs of at least two rules),
+ * or undefined.
+ */
+export function indexRuleRuns(rules: readonly (readonly CompiledClause[])[]): (RuleRun | undefined)[] {
   const runs: (RuleRun | undefined)[] = rules.map(() => undefined);
   const only = (i: number) => {
-    const clauses = rules[i]!.clauses;
+    const clauses = rules[i]!;
     return clauses.length === 1 ? stringListClause(clauses[0]!) : undefined;
   };
   let i = 0;

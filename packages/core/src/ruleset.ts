@@ -1,9 +1,9 @@
 import { CompileError } from './compile-error.js';
 import { createEvaluator, type MalformedFlag } from './evaluator.js';
-import { type CompiledFlag, compileFlag } from './flag.js';
+import { type CompiledFlag, compileFlag, flagSource } from './flag.js';
 import type { Evaluation, Flag, FlagType, JsonValue, Segment } from './model.js';
 import type { OperatorSet } from './operators/operator.js';
-import { type CompiledSegment, compileSegment } from './segment.js';
+import { type CompiledSegment, compileSegment, segmentSource } from './segment.js';
 
 /** A flag or segment that failed to compile. */
 export interface CompileProblem {
@@ -29,8 +29,12 @@ export interface Ruleset {
   /** Adds or replaces a segment; returns the problem when it does not compile (it then contains no one). */
   setSegment(segment: unknown): CompileProblem | undefined;
   deleteSegment(key: string): void;
-  /** The flag as given, when it compiled. */
+  /**
+   * The flag as given, when it compiled: an equal object (rebuilt from the compiled form, which does
+   * not keep its input), not necessarily the same one.
+   */
   getFlag(key: string): Flag | undefined;
+  /** The segment as given, when it compiled: an equal object, not necessarily the same one. */
   getSegment(key: string): Segment | undefined;
   /** Keys of every flag, including malformed ones. */
   flagKeys(): string[];
@@ -113,11 +117,11 @@ export function createRulesetWith(operators: OperatorSet, init: RulesetInit = {}
     deleteSegment: (key) => void segments.delete(key),
     getFlag: (key) => {
       const f = flags.get(key);
-      return f !== undefined && 'source' in f ? f.source : undefined;
+      return f === undefined || 'malformed' in f ? undefined : flagSource(f);
     },
     getSegment: (key) => {
       const s = segments.get(key);
-      return s !== undefined && 'source' in s ? s.source : undefined;
+      return s === undefined || 'malformed' in s ? undefined : segmentSource(s);
     },
     flagKeys: () => [...flags.keys()],
     segmentKeys: () => [...segments.keys()],
