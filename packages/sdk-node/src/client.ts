@@ -2,7 +2,7 @@
  * The Node server SDK's client: holds the environment's flags, evaluates them locally and
  * synchronously, and keeps them current (docs/protocol.md). Evaluations never throw.
  */
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { allOperators, type Evaluation, type FlagType, type JsonValue } from '@ensign/core';
 import {
   type Applied,
@@ -28,8 +28,21 @@ import type {
 import { consoleLogger, type Logger } from './logger.js';
 import { nodeTransport } from './node-transport.js';
 
-const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-const sdk = { name: '@ensign/node', version };
+/**
+ * The SDK's name and version, for the User-Agent and telemetry: read when a client first connects
+ * (an offline client never needs it). Read as a file: `createRequire` would start the CommonJS
+ * loader just for this (≈ 40 KiB of heap).
+ */
+let identity: { name: string; version: string } | undefined;
+const sdkInfo = () => {
+  identity ??= {
+    name: '@ensign/node',
+    version: (
+      JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version,
+  };
+  return identity;
+};
 
 const timers: Timers = {
   setTimeout: (task, ms) => setTimeout(task, ms).unref(),
@@ -186,6 +199,7 @@ export function createClient(options: ClientOptions): EnsignClient {
   };
 
   if (!offline) {
+    const sdk = sdkInfo();
     const transport = nodeTransport({
       baseUrl: options.baseUrl!,
       sdkKey: options.sdkKey!,

@@ -7,7 +7,15 @@
  * watchdog and "one stream at a time" have one owner.
  */
 import type { OpenStream, Poll, SendReport } from '@ensign/sdk-shared';
-import { EventSource } from 'eventsource';
+import type { EventSource } from 'eventsource';
+
+// Loaded with the first stream, not with the SDK: an offline client, or one that only polls,
+// never pays for it (≈ 0.1 MiB of heap).
+let eventSourceModule: Promise<typeof import('eventsource')> | undefined;
+const loadEventSource = () => {
+  eventSourceModule ??= import('eventsource');
+  return eventSourceModule;
+};
 
 export interface Transport {
   openStream: OpenStream;
@@ -33,56 +41,64 @@ export function nodeTransport(options: {
   const openStream: OpenStream = ({ url, lastEventId }, handlers) => {
     let status: number | undefined;
     let done = false;
+    let source: EventSource | undefined;
     const fail = (message: string) => {
       if (done) return;
       done = true;
-      source.close();
+      source?.close();
       handlers.onError({ ...(status !== undefined && status !== 200 && { status }), message });
     };
-    const source = new EventSource(url, {
-      fetch: async (input, init) => {
-        const response = await fetchImpl(input, {
-          ...init,
-          headers: {
-            ...init.headers,
-            ...auth,
-            ...(lastEventId !== undefined && { 'Last-Event-ID': lastEventId }),
-          },
-        });
-        status = response.status;
-        if (response.body === null || !response.ok) return response;
-        // Every chunk, heartbeat comments included (EventSource does not surface comments), tells
-        // the watchdog the connection is alive.
-        const tap = new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            handlers.onActivity();
-            controller.enqueue(chunk);
-          },
-        });
-        return new Response(response.body.pipeThrough(tap), {
-          status: response.status,
-          statusText: response.statusText,
-          headers: response.headers,
-        });
-      },
-    });
-    source.addEventListener('open', () => {
-      if (!done) handlers.onOpen();
-    });
-    for (const type of ['snapshot', 'change']) {
-      source.addEventListener(type, (event) => {
-        if (!done) handlers.onEvent(type, event.lastEventId, event.data);
+    const open = (EventSourceClass: typeof EventSource) => {
+      if (done) return; // closed while the module loaded
+      source = new EventSourceClass(url, {
+        fetch: async (input, init) => {
+          const response = await fetchImpl(input, {
+            ...init,
+            headers: {
+              ...init.headers,
+              ...auth,
+              ...(lastEventId !== undefined && { 'Last-Event-ID': lastEventId }),
+            },
+          });
+          status = response.status;
+          if (response.body === null || !response.ok) return response;
+          // Every chunk, heartbeat comments included (EventSource does not surface comments), tells
+          // the watchdog the connection is alive.
+          const tap = new TransformStream<Uint8Array, Uint8Array>({
+            transform(chunk, controller) {
+              handlers.onActivity();
+              controller.enqueue(chunk);
+            },
+          });
+          return new Response(response.body.pipeThrough(tap), {
+            status: response.status,
+            statusText: response.statusText,
+            headers: response.headers,
+          });
+        },
       });
-    }
-    source.addEventListener('error', (event) => {
-      const code = (event as { code?: number }).code;
-      if (code !== undefined && status === undefined) status = code;
-      fail((event as { message?: string }).message ?? 'stream error');
-    });
+      source.addEventListener('open', () => {
+        if (!done) handlers.onOpen();
+      });
+      for (const type of ['snapshot', 'change']) {
+        source.addEventListener(type, (event) => {
+          if (!done) handlers.onEvent(type, event.lastEventId, event.data);
+        });
+      }
+      source.addEventListener('error', (event) => {
+        const code = (event as { code?: number }).code;
+        if (code !== undefined && status === undefined) status = code;
+        fail((event as { message?: string }).message ?? 'stream error');
+      });
+    };
+    loadEventSource().then(
+      (module) => open(module.EventSource),
+      (error: unknown) => fail(`cannot load the eventsource package: ${String(error)}`),
+    );
     return {
       close() {
         done = true;
-        source.close();
+        source?.close();
       },
     };
   };

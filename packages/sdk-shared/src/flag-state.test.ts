@@ -123,6 +123,36 @@ describe('FlagState', () => {
     expect(state.toSnapshot()!.segments).toEqual([{ key: 'unused', version: 1 }]);
   });
 
+  it('gives back every flag and segment as received (getFlag, toSnapshot), unknown members included', () => {
+    const flags = [
+      flag('a', 3, {
+        salt: 'a',
+        clientSide: false,
+        targets: [{ variation: 0, values: ['ann', 'bob'] }],
+        rules: [
+          {
+            id: 'r',
+            description: 'beta users',
+            clauses: [{ attribute: '/address/city', op: 'in', values: ['Oslo'], negate: false }],
+            serve: { rollout: { bucketBy: 'id', variations: [{ variation: 0, weight: 100_000 }] } },
+          },
+        ],
+      }),
+      flag('b', 1, { owner: 'team-x' }), // a member the SDK does not know
+      flag('c', 2, inSegment('s')),
+    ];
+    const segments = [{ key: 's', version: 1, included: ['ann'], rules: [{ clauses: [], weight: 50_000 }] }];
+    const snapshot = { revision: 4, flags, segments };
+    const state = new FlagState(allOperators);
+    state.applySnapshot(structuredClone(snapshot));
+    expect(state.getFlag('a')).toStrictEqual(flags[0]);
+    expect(state.getFlag('b')).toStrictEqual(flags[1]);
+    expect(state.toSnapshot()).toStrictEqual(snapshot);
+    // A changed segment is still traced to the flags that use it.
+    const applied = state.applyChange(change(5, { segments: [{ ...segments[0], version: 2 }] }));
+    expect(applied).toEqual({ kind: 'applied', changedFlags: ['c'] });
+  });
+
   it('never throws, even for a context whose getters throw', () => {
     const state = new FlagState(allOperators);
     state.applySnapshot({
