@@ -25,6 +25,8 @@ export interface HeapFigures {
   /** The client with the flags loaded, beyond the import. */
   loadBytes: number;
   totalBytes: number;
+  /** What evaluating every flag for 1,000 users added (results built on first use, caches). */
+  evaluatedBytes: number;
 }
 
 export interface HeapResult {
@@ -89,7 +91,8 @@ export async function runHeapBenchmark(runs: number, log: (line: string) => void
         const mib = (b: number) => (b / 2 ** 20).toFixed(3);
         log(
           `  run ${run}/${runs} ${subject.padEnd(16)} import ${mib(r.afterImport - r.baseline)} MiB, ` +
-            `load ${mib(r.afterLoad - r.afterImport)} MiB, total ${mib(r.afterLoad - r.baseline)} MiB`,
+            `load ${mib(r.afterLoad - r.afterImport)} MiB, total ${mib(r.afterLoad - r.baseline)} MiB, ` +
+            `evaluated +${mib(r.afterEvaluate - r.afterLoad)} MiB`,
         );
       }
     const figures = subjects.map(([subject]) => {
@@ -100,6 +103,7 @@ export async function runHeapBenchmark(runs: number, log: (line: string) => void
         importBytes: summarize(rs.map((r) => r.afterImport - r.baseline)).median,
         loadBytes: summarize(rs.map((r) => r.afterLoad - r.afterImport)).median,
         totalBytes: summarize(rs.map((r) => r.afterLoad - r.baseline)).median,
+        evaluatedBytes: summarize(rs.map((r) => r.afterEvaluate - r.afterLoad)).median,
       };
     });
 

@@ -28,6 +28,20 @@ const countriesOf = (i: number) => [0, 1, 2].map((d) => COUNTRIES[(i + d * 3) % 
 const targetKeys = (i: number, list: number) => [0, 1, 2, 3, 4].map((k) => userKey(i * 10 + list * 5 + k));
 const segmentMembers = (s: number) => Array.from({ length: 20 }, (_, k) => userKey(100_000 + s * 20 + k));
 
+/**
+ * `count` users of the population these flags target: user keys `userKey(0…)` (flag i's individual
+ * targets are users 10 i to 10 i + 9) and, for the last fifth, the segments' members; countries and
+ * plans cycling through every value. Evaluating every flag for them reaches every kind of result.
+ */
+export function realisticUsers(count = 1_000): Array<{ key: string; country: string; plan: string }> {
+  const members = Math.floor(count / 5);
+  return Array.from({ length: count }, (_, j) => ({
+    key: j < count - members ? userKey(j) : userKey(100_000 + (j - (count - members))),
+    country: COUNTRIES[j % COUNTRIES.length]!,
+    plan: PLANS[j % PLANS.length]!,
+  }));
+}
+
 /** What the i-th flag is (0 ≤ i < count): the mix described above. */
 export function flagKind(i: number): 'rollout' | 'targeted-string' | 'simple' {
   const slot = i % 10;

@@ -38,7 +38,7 @@ const kib = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US
 
 const HEAP_LABEL: Record<string, string> = {
   'ensign-node': '`@ensign/node`: `createClient({ offline: true, bootstrap: file })`',
-  'ensign-json': 'Ensign snapshot parsed and kept, no SDK (= the `source` objects the core keeps)',
+  'ensign-json': 'Ensign snapshot parsed and kept, no SDK',
   growthbook: '`@growthbook/growthbook`: `new GrowthBookClient().initSync({ payload })`',
   'growthbook-json': 'GrowthBook payload parsed and kept, no SDK',
 };
@@ -53,11 +53,12 @@ export function renderHeapSection(heap: HeapResult): string {
     `Heap used after full GCs, median of ${heap.figures[0]?.runs ?? 0} fresh processes each, with ${heap.flags.toLocaleString('en-US')} flags ` +
       `(Ensign snapshot file ${kib(heap.ensignJsonBytes)}, GrowthBook payload ${kib(heap.growthbookJsonBytes)}).`,
     '',
-    '| what | import (SDK code) | 1,000 flags loaded | total |',
-    '|---|--:|--:|--:|',
+    '| what | import (SDK code) | 1,000 flags loaded | total | then every flag evaluated for 1,000 users |',
+    '|---|--:|--:|--:|--:|',
     ...heap.figures.map(
       (f) =>
-        `| ${HEAP_LABEL[f.subject] ?? f.subject} | ${mib(f.importBytes)} | ${mib(f.loadBytes)} | ${mib(f.totalBytes)} |`,
+        `| ${HEAP_LABEL[f.subject] ?? f.subject} | ${mib(f.importBytes)} | ${mib(f.loadBytes)} | ${mib(f.totalBytes)} | ` +
+        `${f.subject.endsWith('-json') ? '—' : `+${mib(f.evaluatedBytes)}`} |`,
     ),
     '',
     verdict,
