@@ -1,5 +1,15 @@
-import { type JsonValue, toOpenFeatureReason } from '@ensign/core';
-import type { EvaluationDetail } from '@ensign/node';
+import { type JsonValue, type Reason, toOpenFeatureReason } from '@ensign/core';
+
+/**
+ * An Ensign SDK's evaluation detail, as both `@ensign/node` and `@ensign/browser` return it
+ * (structurally typed, so the server and web entries share this mapping without importing each other's SDK).
+ */
+export interface EnsignDetail<T extends JsonValue = JsonValue> {
+  value: T;
+  variationIndex: number | undefined;
+  reason: Reason;
+  flagVersion: number | undefined;
+}
 
 /** What OpenFeature's SDKs expect from a provider's resolve methods (structurally typed: no SDK import). */
 export interface Resolution<T> {
@@ -16,7 +26,7 @@ export interface Resolution<T> {
  * index is the variant, the reason is mapped, and the Ensign reason and flag version travel as
  * flag metadata for logs and hooks.
  */
-export function toResolution<T extends JsonValue>(detail: EvaluationDetail<T>): Resolution<T> {
+export function toResolution<T extends JsonValue>(detail: EnsignDetail<T>): Resolution<T> {
   const mapped = toOpenFeatureReason(detail.reason);
   const r = detail.reason;
   const flagMetadata: Record<string, string | number | boolean> = { ensignReason: r.kind };
