@@ -144,9 +144,11 @@ describe('POST /sdk/v1/telemetry', () => {
     expect(await store.flagUsage(development.id, { since: new Date(0) })).toEqual([]);
   });
 
-  it('400 for a body that is not JSON, 415 for another content type', async () => {
+  it('400 for a body that is not JSON, 415 for another content type (text/plain is read as JSON: beacons)', async () => {
     expect((await post('{"sdk":')).status).toBe(400);
-    expect((await post(report(), undefined, 'text/plain')).status).toBe(415);
+    expect((await post(report(), undefined, 'application/xml')).status).toBe(415);
+    expect((await post(report(), undefined, 'text/plain;charset=UTF-8')).status).toBe(202);
+    expect((await post('{"sdk":', undefined, 'text/plain')).status).toBe(400);
   });
 
   it('401 without a key, 403 with an admin key', async () => {
