@@ -83,14 +83,28 @@ describe('request ids and logs', () => {
     expect(typeof lines[0]!.time).toBe('string');
   });
 
-  it('logs successful probes at debug, failing ones and everything else at info', async () => {
+  it('logs successful probes and SDK requests at debug, failing ones and everything else at info', async () => {
     await app.request('/livez', { headers: { 'X-Request-Id': 'probe' } });
     expect(lines[0]).toMatchObject({ level: 'debug', path: '/livez', status: 200 });
+    await app.request('/sdk/v1/flags', { headers: bearer('development server SDK') });
+    expect(lines[1]).toMatchObject({ level: 'debug', path: '/sdk/v1/flags', status: 200 });
+    await app.request('/sdk/v1/flags', {
+      headers: { ...bearer('development server SDK'), 'If-None-Match': '"0"' },
+    });
+    expect(lines[2]).toMatchObject({ level: 'debug', path: '/sdk/v1/flags', status: 304 });
+    await app.request('/sdk/v1/flags');
+    expect(lines[3]).toMatchObject({ level: 'info', path: '/sdk/v1/flags', status: 401 });
+    await app.request('/ofrep/v1/evaluate/flags/nope', {
+      method: 'POST',
+      headers: { ...bearer('development server SDK'), 'Content-Type': 'application/json' },
+      body: '{"context":{}}',
+    });
+    expect(lines[4]).toMatchObject({ level: 'info', path: '/ofrep/v1/evaluate/flags/nope', status: 404 });
     lifecycle.phase = 'draining';
     await app.request('/readyz');
-    expect(lines[1]).toMatchObject({ level: 'info', path: '/readyz', status: 503 });
+    expect(lines[5]).toMatchObject({ level: 'info', path: '/readyz', status: 503 });
     await app.request('/api/openapi.json');
-    expect(lines[2]).toMatchObject({ level: 'info', path: '/api/openapi.json', status: 200 });
+    expect(lines[6]).toMatchObject({ level: 'info', path: '/api/openapi.json', status: 200 });
   });
 
   it.each([['has spaces'], ['x'.repeat(129)], ['quote"d'], ['']])(

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { deliveryPlan, shareOut } from './delivery-plan.js';
 
@@ -11,7 +10,7 @@ describe('deliveryPlan', () => {
       changes: 10,
       streams: 20_000,
       workers: 4,
-      serverWorkers: availableParallelism(),
+      serverWorkers: 1,
       rpsSeconds: 10,
       rpsRuns: 3,
       rpsConnections: 32,

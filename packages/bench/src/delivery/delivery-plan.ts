@@ -3,7 +3,6 @@
  * `pnpm --filter @ensign/bench delivery`. Three parts, each skippable: fan-out latency (`fanout`),
  * concurrent streams and memory (`streams`), remote-evaluation throughput (`rps`).
  */
-import { availableParallelism } from 'node:os';
 import { pick, positiveInt } from '../cli-args.js';
 
 export const DELIVERY_PARTS = ['fanout', 'streams', 'rps'] as const;
@@ -21,7 +20,8 @@ export interface DeliveryPlan {
   streams: number;
   /** Client processes sharing the connections (each its own event loop, none the server's). */
   workers: number;
-  /** Server processes in the fan-out measurement (`--workers` of the server): one per core by default. */
+  /** Server processes in the fan-out measurement (the server's `--workers`). Default 1: with the
+   *  clients on the same two cores, a second server process measured no better (docs/benchmarks.md). */
   serverWorkers: number;
   /** Seconds of each timed throughput run (after a warm-up of a third as long, at least 2 s). */
   rpsSeconds: number;
@@ -65,7 +65,7 @@ export function deliveryPlan(values: DeliveryOptionValues, quick: boolean): Deli
     changes: positiveInt(values.changes, quick ? 3 : 10, 'changes'),
     streams: positiveInt(values.streams, quick ? 2_000 : 20_000, 'streams'),
     workers: positiveInt(values['client-workers'], quick ? 2 : 4, 'client-workers'),
-    serverWorkers: positiveInt(values['server-workers'], availableParallelism(), 'server-workers'),
+    serverWorkers: positiveInt(values['server-workers'], 1, 'server-workers'),
     rpsSeconds: positiveInt(values['rps-seconds'], quick ? 2 : 10, 'rps-seconds'),
     rpsRuns: positiveInt(values['rps-runs'], quick ? 1 : 3, 'rps-runs'),
     rpsConnections: positiveInt(values['rps-connections'], 32, 'rps-connections'),

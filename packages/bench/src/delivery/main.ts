@@ -9,7 +9,7 @@
  *   --changes N               timed changes (default 10)
  *   --streams N               concurrent streams to hold (default 20,000)
  *   --client-workers N        client processes sharing the streams (default 4)
- *   --server-workers N        server processes for fan-out, the server's --workers (default: one per core)
+ *   --server-workers N        server processes for fan-out, the server's --workers (default 1)
  *   --rps-seconds S           seconds per timed throughput run (default 10)
  *   --rps-runs N              timed runs per endpoint (default 3; the median is reported)
  *   --rps-connections N       load generator connections (default 32)
