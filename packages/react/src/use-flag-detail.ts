@@ -1,10 +1,8 @@
 import type { EvaluationDetail, JsonValue } from '@ensign/browser';
-import { useCallback, useContext, useMemo, useSyncExternalStore } from 'react';
-import { EnsignContext } from './ensign-context.js';
-import { subscribeToFlag, subscribeToNothing } from './flag-subscription.js';
-import { warnMissingProvider } from './missing-provider.js';
+import { useMemo, useSyncExternalStore } from 'react';
 import { stableDetail } from './stable-detail.js';
 import { typedVariationDetail } from './typed-variation.js';
+import { useFlagSource } from './use-flag-source.js';
 
 /**
  * Like `useFlag`, with why the value was served: `{ value, variationIndex, reason, flagVersion }`
@@ -20,15 +18,7 @@ export function useFlagDetail(flagKey: string, defaultValue: string): Evaluation
 export function useFlagDetail(flagKey: string, defaultValue: number): EvaluationDetail<number>;
 export function useFlagDetail<T extends JsonValue>(flagKey: string, defaultValue: T): EvaluationDetail<T>;
 export function useFlagDetail<T extends JsonValue>(flagKey: string, defaultValue: T): EvaluationDetail<T> {
-  const context = useContext(EnsignContext);
-  if (context === null) warnMissingProvider('useFlagDetail');
-  const client = context?.client;
-  const hydration = context?.hydration;
-  const subscribe = useCallback(
-    (onStoreChange: () => void) =>
-      client === undefined ? subscribeToNothing() : subscribeToFlag(client, flagKey, onStoreChange),
-    [client, flagKey],
-  );
+  const { client, hydration, subscribe } = useFlagSource('useFlagDetail', flagKey);
   const getSnapshot = useMemo(
     () =>
       stableDetail(() =>

@@ -1,9 +1,7 @@
 import type { JsonValue } from '@ensign/browser';
-import { useCallback, useContext, useSyncExternalStore } from 'react';
-import { EnsignContext } from './ensign-context.js';
-import { subscribeToFlag, subscribeToNothing } from './flag-subscription.js';
-import { warnMissingProvider } from './missing-provider.js';
+import { useSyncExternalStore } from 'react';
 import { typedVariation } from './typed-variation.js';
+import { useFlagSource } from './use-flag-source.js';
 
 /**
  * The value of a flag for the client's current context, kept current: the component re-renders when
@@ -22,15 +20,7 @@ export function useFlag(flagKey: string, defaultValue: string): string;
 export function useFlag(flagKey: string, defaultValue: number): number;
 export function useFlag<T extends JsonValue>(flagKey: string, defaultValue: T): T;
 export function useFlag<T extends JsonValue>(flagKey: string, defaultValue: T): T {
-  const context = useContext(EnsignContext);
-  if (context === null) warnMissingProvider('useFlag');
-  const client = context?.client;
-  const hydration = context?.hydration;
-  const subscribe = useCallback(
-    (onStoreChange: () => void) =>
-      client === undefined ? subscribeToNothing() : subscribeToFlag(client, flagKey, onStoreChange),
-    [client, flagKey],
-  );
+  const { client, hydration, subscribe } = useFlagSource('useFlag', flagKey);
   const getSnapshot = () =>
     client === undefined ? defaultValue : typedVariation(client, flagKey, defaultValue);
   const getServerSnapshot =
