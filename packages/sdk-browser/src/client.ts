@@ -14,7 +14,7 @@
  * `GET /sdk/v1/stream?key=…&heartbeat=event`. Native EventSource gives up for good on a non-200
  * answer and retries by itself, forever and without backoff, after a network error; so on any error
  * it is closed and the client owns the retries: full-jitter exponential backoff (≈1 s → 30 s,
- * starting over after a healthy minute), `&lastEventId=` (a new EventSource has no Last-Event-ID) so
+ * starting over once a stream has delivered a heartbeat), `&lastEventId=` (a new EventSource has no Last-Event-ID) so
  * the server replays what was missed, and a poll of `GET /sdk/v1/flags` at once to learn why — 401/403
  * stop everything; otherwise polls continue every `pollIntervalMs` while the stream is down, and a
  * poll the server answers reconnects the stream at once. EventSource hides comments, so heartbeats
