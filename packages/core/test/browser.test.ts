@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { loadCases, loadKeyHashVectors } from '@ensign/conformance';
+import { loadCases } from '@ensign/conformance';
 import { build } from 'esbuild';
 import fc from 'fast-check';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucket, createRuleset, hashContextKey } from '../src/index.js';
+import { keyHashInputs } from './key-hash-inputs.js';
 
 // The browser build of the core, run in real Chromium, must bucket, hash keys and evaluate exactly like Node.
 
@@ -59,21 +60,7 @@ describe('the browser build in Chromium', () => {
   });
 
   it('hashes keys like node:crypto: the key-hash vectors and 5,000 generated salts and keys', async () => {
-    // Any UTF-16 code units, lone surrogates included, and keys long enough for several blocks.
-    const text = (maxLength: number) =>
-      fc.string({
-        maxLength,
-        unit: fc.oneof(
-          fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
-          fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
-        ),
-      });
-    const generated = fc.sample(fc.tuple(fc.string({ maxLength: 10 }), fc.oneof(text(40), text(1500))), {
-      seed: 11,
-      numRuns: 5_000,
-    });
-    const vectors = loadKeyHashVectors();
-    const inputs = [...vectors.map((v): [string, string] => [v.salt, v.key]), ...generated];
+    const { vectors, inputs } = keyHashInputs({ seed: 11, generated: 5_000, longest: 1500 });
     // Sent as JSON text: lone surrogates survive it (as \u escapes), whatever the transfer does.
     const inBrowser = await page.evaluate((json) => {
       const core = (globalThis as unknown as { EnsignCore: Core }).EnsignCore;

@@ -1,12 +1,12 @@
-import { type ConformanceCase, checkResult, loadCases, loadKeyHashVectors } from '@ensign/conformance';
+import { type ConformanceCase, checkResult, loadCases } from '@ensign/conformance';
 import { build } from 'esbuild';
-import fc from 'fast-check';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientChecks, createClientRules, hashContextKey } from '../src/client/index.js';
 import type { Evaluation } from '../src/model.js';
 import { allOperators } from '../src/operators/all-operators.js';
 import { createRulesetWith } from '../src/ruleset.js';
+import { keyHashInputs } from './key-hash-inputs.js';
 
 // The client interpreter (@ensign/core/client) bundled for browsers and run in real Chromium: the whole
 // conformance suite must give the same results as in Node, with every operator and the §2 checks, and
@@ -137,20 +137,7 @@ describe('@ensign/core/client in Chromium', () => {
   });
 
   it('hashes keys like Node: the key-hash vectors and 2,000 generated salts and keys', async () => {
-    const text = (maxLength: number) =>
-      fc.string({
-        maxLength,
-        unit: fc.oneof(
-          fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
-          fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
-        ),
-      });
-    const generated = fc.sample(fc.tuple(fc.string({ maxLength: 10 }), fc.oneof(text(40), text(600))), {
-      seed: 3,
-      numRuns: 2_000,
-    });
-    const vectors = loadKeyHashVectors();
-    const inputs = [...vectors.map((v): [string, string] => [v.salt, v.key]), ...generated];
+    const { vectors, inputs } = keyHashInputs({ seed: 3, generated: 2_000, longest: 600 });
     const hashes = await lean.evaluate((json) => {
       const client = (globalThis as unknown as { EnsignClient: Client }).EnsignClient;
       return (JSON.parse(json) as [string, string][]).map(([salt, key]) => client.hashContextKey(salt, key));
