@@ -11,8 +11,8 @@ import { createRuleset } from '@ensign/core';
 import { ensignFlagA } from '../sdks/ensign.js';
 import { type LatencySummary, summarizeLatencies } from '../server/latency.js';
 import { processCpuMs } from '../server/process-cpu.js';
-import { within } from '../server/server-process.js';
 import { makeUsers } from '../users.js';
+import { requestChild } from './child-request.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 import type { DeliveryDatabase } from './delivery-seed.js';
 import { type DeliveryServer, startDeliveryServer, stopDeliveryServer } from './delivery-server.js';
@@ -53,25 +53,13 @@ export function endpointPath(endpoint: RpsEndpoint): string {
 }
 
 function runClient(client: ChildProcess, message: object, timeoutMs: number): Promise<RpsRunResult> {
-  const answer = new Promise<RpsRunResult>((resolve, reject) => {
-    const onMessage = (reply: FromRpsClient) => {
-      cleanup();
-      if (reply.type === 'result') resolve(reply.result);
-      else reject(new Error(`load generator: ${reply.message}`));
-    };
-    const onExit = (code: number | null) => {
-      cleanup();
-      reject(new Error(`the load generator exited (code ${code})`));
-    };
-    const cleanup = () => {
-      client.off('message', onMessage);
-      client.off('exit', onExit);
-    };
-    client.on('message', onMessage);
-    client.on('exit', onExit);
-  });
-  client.send(message);
-  return within(answer, timeoutMs, 'the load generator');
+  return requestChild(
+    client,
+    message,
+    (reply: FromRpsClient) => (reply.type === 'result' ? reply.result : undefined),
+    'the load generator',
+    timeoutMs,
+  );
 }
 
 /** Compares the server's OFREP answers for 500 users with the core evaluating scenario A locally. */

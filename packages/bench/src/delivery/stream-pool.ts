@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { within } from '../server/server-process.js';
+import { requestChild } from './child-request.js';
 import { shareOut } from './delivery-plan.js';
 import { launchNode } from './node-launch.js';
 import type { FromStreamClient, ToStreamClient } from './stream-protocol.js';
@@ -26,29 +26,14 @@ function ask<T extends FromStreamClient['type']>(
   type: T,
   timeoutMs: number,
 ): Promise<Extract<FromStreamClient, { type: T }>> {
-  const answer = new Promise<Extract<FromStreamClient, { type: T }>>((resolve, reject) => {
-    const onMessage = (reply: FromStreamClient) => {
-      if (reply.type === 'error') {
-        cleanup();
-        reject(new Error(`stream client: ${reply.message}`));
-      } else if (reply.type === type) {
-        cleanup();
-        resolve(reply as Extract<FromStreamClient, { type: T }>);
-      }
-    };
-    const onExit = (code: number | null) => {
-      cleanup();
-      reject(new Error(`a stream client exited (code ${code})`));
-    };
-    const cleanup = () => {
-      client.off('message', onMessage);
-      client.off('exit', onExit);
-    };
-    client.on('message', onMessage);
-    client.on('exit', onExit);
-  });
-  client.send(message);
-  return within(answer, timeoutMs, `a stream client to answer "${message.type}"`);
+  return requestChild(
+    client,
+    message,
+    (reply: FromStreamClient) =>
+      reply.type === type ? (reply as Extract<FromStreamClient, { type: T }>) : undefined,
+    'a stream client',
+    timeoutMs,
+  );
 }
 
 export class StreamPool {
